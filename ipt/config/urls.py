@@ -1,0 +1,13 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("ipt.core.urls")),
+    path("", include("ipt.accounts.urls")),
+    path("", include("ipt.organisations.urls")),
+    path("", include("ipt.clients.urls")),
+]
+
+handler400 = "ipt.core.views.bad_request"
+handler403 = "ipt.core.views.permission_denied"
+handler404 = "ipt.core.views.page_not_found"
+handler500 = "ipt.core.views.server_error"
