@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods, require_POST
-from django_otp import match_token
+from django_otp import devices_for_user, match_token
 from markupsafe import Markup
 
 from . import services
@@ -22,6 +22,14 @@ from .forms import SignInForm, TokenForm
 from .middleware import TIMED_OUT_FLAG, otp_not_required
 
 BACKUP_CODES_SESSION_KEY = "ipt_new_backup_codes"
+THROTTLED = "You entered too many wrong codes. Wait a minute, then try again"
+
+
+def _throttled(user) -> bool:
+    """django-otp slows down guessing: each wrong code doubles the wait before the next try."""
+    return any(
+        not device.verify_is_allowed()[0] for device in devices_for_user(user, confirmed=None)
+    )
 
 
 def safe_next(request, fallback: str = settings.LOGIN_REDIRECT_URL) -> str:
@@ -76,7 +84,9 @@ def verify(request):
     form = TokenForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if form.is_valid() and _throttled(request.user):
+            form.add_error("token", THROTTLED)
+        elif form.is_valid():
             device = match_token(request.user, form.cleaned_data["token"])
             if device is not None:
                 services.complete_sign_in(request, device=device)
@@ -108,7 +118,9 @@ def set_up(request):
     form.fields["token"].help_text = "The 6-digit code your authenticator app shows"
     status = 200
     if request.method == "POST":
-        if form.is_valid():
+        if form.is_valid() and _throttled(request.user):
+            form.add_error("token", THROTTLED)
+        elif form.is_valid():
             codes = services.confirm_authenticator(
                 device=device, token=form.cleaned_data["token"], by=request.user
             )
@@ -145,7 +157,6 @@ def new_backup_codes(request):
     return redirect("accounts:backup_codes")
 
 
-@login_not_required
 @otp_not_required
 @require_POST
 def sign_out(request):

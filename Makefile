@@ -1,0 +1,64 @@
+# The two commands a newcomer needs: `make dev` and `make test`. Everything they install lands
+# inside the repository (.venv, node_modules, var/), except Debian's Chromium for browser tests.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+PORT ?= 8000
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+
+UV := $(shell command -v uv 2>/dev/null)
+ifeq ($(UV),)
+UV := .tools/bin/uv
+endif
+
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+
+.PHONY: dev test setup assets browser lint format typecheck check-ci serve demo clean
+
+dev: setup assets ## Set up, migrate SQLite under var/, load demo data, and serve on 127.0.0.1:$(PORT)
+	@mkdir -p var
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo
+	$(MANAGE) runserver 127.0.0.1:$(PORT)
+
+test: setup assets browser ## Set up what the tests need and run the whole suite
+	.venv/bin/pytest
+
+setup: .venv/.synced node_modules/.installed
+
+.tools/bin/uv:
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet uv
+
+.venv/.synced: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --frozen --python $(shell command -v $(PYTHON))
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+assets: node_modules/.installed ## Compile the NHS design-system styles
+	npm run --silent build
+
+browser: ## Debian's Chromium for the browser journeys, installed where missing
+	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
+
+lint: setup ## Lint, format check, migrations check, types
+	.venv/bin/ruff check .
+	.venv/bin/ruff format --check .
+	$(MANAGE) makemigrations --check --dry-run
+
+format: setup
+	.venv/bin/ruff check --fix .
+	.venv/bin/ruff format .
+
+demo: setup ## Load (or top up) the demo data without serving
+	@mkdir -p var
+	$(MANAGE) migrate --no-input
+	$(MANAGE) load_demo
+
+clean:
+	rm -rf .venv .tools node_modules var ipt/static_build/*.css

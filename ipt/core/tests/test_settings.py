@@ -1,0 +1,60 @@
+"""Production refuses to start half-configured, and passes Django's deployment checks."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[3]
+PRODUCTION_ENV = {
+    "DJANGO_SETTINGS_MODULE": "ipt.config.settings.production",
+    "SECRET_KEY": "p9Kx!2vL#8qRz@5mWn$7tYb^3cJh&6fGd*4sAe(1uIo)0pQ-yTrEwZxCvBnM",
+    "ALLOWED_HOSTS": "ipt.example.nhs.uk",
+    "DATABASE_URL": "postgres://ipt@db.example.internal:5432/ipt",
+}
+
+
+def _manage(*args, env):
+    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_production_refuses_to_start_without_each_required_setting():
+    for missing in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
+        env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
+        result = _manage("check", env=env)
+        assert result.returncode != 0
+        assert f"Set the {missing} environment variable" in result.stderr
+
+
+def test_production_passes_the_deployment_checks_without_warnings():
+    result = _manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION_ENV)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_production_never_installs_the_demo_data():
+    result = _manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print('ipt.nonprod' in settings.INSTALLED_APPS)",
+        env=PRODUCTION_ENV,
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False"
+
+
+def test_sqlite_waits_for_writers_instead_of_failing():
+    options = settings.DATABASES["default"].get("OPTIONS", {})
+    if settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        assert options["transaction_mode"] == "IMMEDIATE"
+        assert "journal_mode=WAL" in options["init_command"]
+    else:
+        assert settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
