@@ -1,0 +1,369 @@
+"""A demo service: two sites, staff in every role, about forty clients at every referral stage,
+and two personas written for this project after the case studies in shared/seeds.
+
+Everything goes through the same audited services as real use. Loading is idempotent: when the
+demo service exists already, nothing is changed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import random
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from ipt.accounts import services as accounts
+from ipt.accounts.models import Supervision, User
+from ipt.clients import services as clients
+from ipt.clients.models import ProblemDescriptor, ReferralSource, ReferralStatus, Urgency
+from ipt.organisations.models import Service, Site
+
+SERVICE_NAME = "Northshire Talking Therapies"
+PASSWORD = "ipt-demo-password"  # noqa: S105 (demo only; nonprod is never installed in production)
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    first_name: str
+    last_name: str
+    roles: tuple[str, ...]
+    sites: tuple[int, ...]
+
+
+STAFF = (
+    Person("ada.admin", "Ada", "Lovelock", ("administrator",), (0, 1)),
+    Person("maya.manager", "Maya", "Okonjo", ("service_manager",), (0, 1)),
+    Person("sam.supervisor", "Sam", "Whitfield", ("supervisor", "therapist"), (0,)),
+    Person("tessa.therapist", "Tessa", "Marlow", ("therapist",), (0,)),
+    Person("theo.therapist", "Theo", "Brannigan", ("therapist",), (1,)),
+    Person("priya.therapist", "Priya", "Raman", ("therapist",), (0, 1)),
+)
+SUPERVISION = {"sam.supervisor": ("tessa.therapist", "theo.therapist")}
+SITES = (
+    (
+        "Northshire IPT team, Riverside Health Centre",
+        "Riverside Health Centre\nMill Lane\nNorthshire NS1 4RD",
+    ),
+    ("Northshire private practice rooms, Maidstone", "14 Week Street\nMaidstone ME14 1RL"),
+)
+
+GIVEN = [
+    "Amira",
+    "Ben",
+    "Chloe",
+    "Dev",
+    "Eilidh",
+    "Femi",
+    "Grace",
+    "Harvey",
+    "Isla",
+    "Jamal",
+    "Kasia",
+    "Liam",
+    "Mei",
+    "Nathan",
+    "Orla",
+    "Pavel",
+    "Ruth",
+    "Sanjay",
+    "Tilly",
+    "Umar",
+]
+FAMILY = [
+    "Ashworth",
+    "Bello",
+    "Carver",
+    "Dunmore",
+    "Ellery",
+    "Fenwick",
+    "Gallagher",
+    "Hussain",
+    "Iqbal",
+    "Jarvis",
+    "Kowalski",
+    "Lindqvist",
+    "Mensah",
+    "Nolan",
+    "O'Brien",
+    "Pritchard",
+]
+GP_PRACTICES = [
+    ("Riverside Medical Practice", "N81001"),
+    ("Castle Street Surgery", "N81002"),
+    ("Week Street Health Centre", "G82003"),
+]
+
+
+def demo_backup_codes(username: str) -> list[str]:
+    """The same ten codes for a demo user every time, so the printed logins stay true."""
+    rng = random.Random(f"backup-codes:{username}")  # noqa: S311 (demo data, not security)
+    alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
+    return ["".join(rng.choice(alphabet) for _ in range(10)) for _ in range(10)]
+
+
+def demo_totp_key(username: str) -> str:
+    return hashlib.sha256(f"demo-totp:{username}".encode()).hexdigest()[:40]
+
+
+def _nhs_number(rng: random.Random) -> str:
+    """A valid test-range NHS number (999 prefix: never issued to a real patient)."""
+    while True:
+        digits = [9, 9, 9] + [rng.randrange(10) for _ in range(6)]
+        check = 11 - sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
+        if check == 11:
+            check = 0
+        if check != 10:
+            return "".join(map(str, digits)) + str(check)
+
+
+def _staff(service: Service, sites: list[Site]) -> dict[str, User]:
+    users = {}
+    for person in STAFF:
+        user = User.objects.create_user(
+            username=person.username,
+            password=PASSWORD,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            email=f"{person.username}@northshire.example.nhs.uk",
+            service=service,
+            **{f"is_{role}": True for role in person.roles},
+        )
+        user.sites.set([sites[i] for i in person.sites])
+        TOTPDevice.objects.create(
+            user=user, name=accounts.AUTHENTICATOR_DEVICE_NAME, key=demo_totp_key(user.username)
+        )
+        accounts.replace_backup_codes(user=user, by=user, codes=demo_backup_codes(user.username))
+        users[person.username] = user
+    for supervisor, supervisees in SUPERVISION.items():
+        for supervisee in supervisees:
+            Supervision.objects.create(supervisor=users[supervisor], supervisee=users[supervisee])
+    return users
+
+
+def _personas(admin: User, users: dict[str, User], sites: list[Site], today: dt.date) -> None:
+    rachel = clients.register_client(
+        service=admin.service,
+        by=admin,
+        given_name="Rachel",
+        family_name="Okafor",
+        preferred_name="Rach",
+        pronouns="she/her",
+        date_of_birth=today.replace(year=today.year - 45) - dt.timedelta(days=40),
+        nhs_number=_nhs_number(random.Random("rachel")),  # noqa: S311
+        email="rachel.okafor@example.com",
+        mobile="07700 900123",
+        address_line_1="3 Orchard Close",
+        town="Northshire",
+        postcode="NS2 7QP",
+        gp_practice_name="Riverside Medical Practice",
+        gp_practice_code="N81001",
+        emergency_contact_name="Grace Okafor",
+        emergency_contact_relationship="Sister",
+        emergency_contact_phone="07700 900456",
+        consent_email=True,
+        consent_sms=True,
+        preferred_contact_method="sms",
+    )
+    referral = clients.add_referral(
+        client=rachel,
+        by=admin,
+        site=sites[0],
+        source=ReferralSource.GP,
+        received_on=today - dt.timedelta(days=20),
+        problem_descriptor=ProblemDescriptor.DEPRESSION,
+        urgency=Urgency.ROUTINE,
+        reason=(
+            "Care assistant and mother of three. Low mood, poor sleep, comfort eating and "
+            "irritability with the children since starting a new job in the spring. Describes "
+            "constant arguments at home: she feels her husband criticises how she runs the house "
+            "and dismisses her earnings, and that the work she does for the family goes unnoticed. "
+            "They barely speak now. Asking for help with the relationship and her mood."
+        ),
+    )
+    clients.allocate(referral=referral, therapist=users["tessa.therapist"], by=admin)
+    clients.change_status(
+        referral=referral,
+        to_status=ReferralStatus.ASSESSED,
+        by=users["tessa.therapist"],
+        reason="Assessed: moderate depression; conflict with husband over roles at home.",
+    )
+    clients.change_status(
+        referral=referral,
+        to_status=ReferralStatus.ACCEPTED_FOR_IPT,
+        by=users["tessa.therapist"],
+        reason="Agreed 16 sessions of IPT; likely focus a role dispute.",
+    )
+
+    geoffrey = clients.register_client(
+        service=admin.service,
+        by=admin,
+        given_name="Geoffrey",
+        family_name="Hartley",
+        pronouns="he/him",
+        date_of_birth=today.replace(year=today.year - 68) - dt.timedelta(days=100),
+        nhs_number=_nhs_number(random.Random("geoffrey")),  # noqa: S311
+        email="g.hartley@example.com",
+        mobile="07700 900789",
+        address_line_1="The Old Schoolhouse",
+        address_line_2="Church Road",
+        town="Maidstone",
+        postcode="ME15 6AA",
+        gp_practice_name="Week Street Health Centre",
+        gp_practice_code="G82003",
+        emergency_contact_name="Helen Hartley",
+        emergency_contact_relationship="Daughter",
+        emergency_contact_phone="07700 900321",
+        consent_email=True,
+        consent_letter=True,
+        preferred_contact_method="email",
+    )
+    referral = clients.add_referral(
+        client=geoffrey,
+        by=admin,
+        site=sites[1],
+        source=ReferralSource.SELF,
+        received_on=today - dt.timedelta(days=35),
+        problem_descriptor=ProblemDescriptor.DEPRESSION,
+        urgency=Urgency.ROUTINE,
+        reason=(
+            "Retired university lecturer. His wife died five months ago after a long illness. "
+            "Since then he has stopped playing tennis and seeing friends, wakes very early, has "
+            "lost weight and feels guilty that he did not do more for her. His daughter "
+            "encouraged him to refer himself."
+        ),
+    )
+    clients.allocate(referral=referral, therapist=users["theo.therapist"], by=admin)
+    clients.change_status(
+        referral=referral,
+        to_status=ReferralStatus.ASSESSED,
+        by=users["theo.therapist"],
+        reason="Assessed: depression following bereavement.",
+    )
+    clients.change_status(
+        referral=referral,
+        to_status=ReferralStatus.ACCEPTED_FOR_IPT,
+        by=users["theo.therapist"],
+        reason="Agreed 16 sessions of IPT with a grief focus.",
+    )
+
+
+# (status, allocated?) for the other clients, so every stage of a referral is on show.
+STAGES = (
+    [(ReferralStatus.WAITING_FOR_ASSESSMENT, False)] * 12
+    + [(ReferralStatus.WAITING_FOR_ASSESSMENT, True)] * 6
+    + [(ReferralStatus.ASSESSED, True)] * 6
+    + [(ReferralStatus.ACCEPTED_FOR_IPT, True)] * 8
+    + [(ReferralStatus.DECLINED_OR_SIGNPOSTED, True)] * 3
+    + [(ReferralStatus.WITHDRAWN, False)] * 3
+)
+PATHS = {
+    ReferralStatus.WAITING_FOR_ASSESSMENT: [],
+    ReferralStatus.ASSESSED: [ReferralStatus.ASSESSED],
+    ReferralStatus.ACCEPTED_FOR_IPT: [ReferralStatus.ASSESSED, ReferralStatus.ACCEPTED_FOR_IPT],
+    ReferralStatus.DECLINED_OR_SIGNPOSTED: [
+        ReferralStatus.ASSESSED,
+        ReferralStatus.DECLINED_OR_SIGNPOSTED,
+    ],
+    ReferralStatus.WITHDRAWN: [ReferralStatus.WITHDRAWN],
+}
+REASONS = [
+    "Low mood and withdrawal after a move to a new area for work.",
+    "Depression since separating from a long-term partner.",
+    "Persistent low mood; feels isolated and finds it hard to make friends.",
+    "Arguments with a parent about caring responsibilities; poor sleep.",
+    "Low mood after redundancy; loss of confidence.",
+    "Depressed since the birth of her second child; feels unsupported.",
+]
+
+
+def _others(admin: User, users: dict[str, User], sites: list[Site], today: dt.date) -> None:
+    rng = random.Random(2026)  # noqa: S311 (demo data)
+    therapists = [
+        users[name]
+        for name in ("tessa.therapist", "theo.therapist", "priya.therapist", "sam.supervisor")
+    ]
+    for index, (status, allocated) in enumerate(STAGES):
+        site = sites[index % 2]
+        client = clients.register_client(
+            service=admin.service,
+            by=admin,
+            given_name=GIVEN[index % len(GIVEN)],
+            family_name=FAMILY[(index * 7) % len(FAMILY)],
+            date_of_birth=dt.date(
+                1950 + rng.randrange(55), rng.randrange(1, 13), rng.randrange(1, 29)
+            ),
+            nhs_number=_nhs_number(rng) if rng.random() < 0.85 else "",
+            email=f"client{index}@example.com",
+            mobile=f"07700 9{index:05d}",
+            address_line_1=f"{rng.randrange(1, 120)} {rng.choice(['High Street', 'Station Road', 'Park Lane'])}",
+            town="Northshire" if site == sites[0] else "Maidstone",
+            postcode="NS1 1AA",
+            gp_practice_name=GP_PRACTICES[index % 3][0],
+            gp_practice_code=GP_PRACTICES[index % 3][1],
+            consent_email=rng.random() < 0.7,
+            consent_sms=rng.random() < 0.6,
+            consent_letter=rng.random() < 0.4,
+        )
+        # Waits spread from a few days to beyond the 18-week mark.
+        received = today - dt.timedelta(days=3 + (index * 11) % 150)
+        referral = clients.add_referral(
+            client=client,
+            by=admin,
+            site=site,
+            source=rng.choice(list(ReferralSource)),
+            received_on=received,
+            problem_descriptor=rng.choice(
+                [ProblemDescriptor.DEPRESSION] * 4 + [ProblemDescriptor.MIXED_ANXIETY_DEPRESSION]
+            ),
+            urgency=Urgency.URGENT if index % 13 == 0 else Urgency.ROUTINE,
+            reason=REASONS[index % len(REASONS)],
+        )
+        therapist = None
+        if allocated:
+            therapist = therapists[index % len(therapists)]
+            clients.allocate(referral=referral, therapist=therapist, by=admin)
+        for step in PATHS[status]:
+            clients.change_status(
+                referral=referral,
+                to_status=step,
+                by=therapist or admin,
+                reason=f"Demo: {step.label.lower()}.",
+            )
+
+
+def load(today: dt.date | None = None) -> bool:
+    """Create the demo service. Returns False (changing nothing) when it exists already."""
+    if Service.objects.filter(name=SERVICE_NAME).exists():
+        return False
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        service = Service.objects.create(name=SERVICE_NAME, kind=Service.Kind.NHS_TALKING_THERAPIES)
+        sites = [Site.objects.create(service=service, name=n, address=a) for n, a in SITES]
+        users = _staff(service, sites)
+        admin = users["ada.admin"]
+        _personas(admin, users, sites, today)
+        _others(admin, users, sites, today)
+    return True
+
+
+def logins() -> list[dict[str, str]]:
+    rows = []
+    for person in STAFF:
+        user = User.objects.filter(username=person.username).first()
+        if user is None:
+            continue
+        unused = StaticToken.objects.filter(device__user=user).values_list("token", flat=True)
+        rows.append(
+            {
+                "username": person.username,
+                "roles": ", ".join(role.label for role in user.roles),
+                "codes": " ".join(sorted(unused, key=demo_backup_codes(person.username).index)[:3]),
+            }
+        )
+    return rows

@@ -1,0 +1,68 @@
+"""Browser journeys: Playwright drives Debian's Chromium against Django's live server.
+
+Each journey is written as given / when / then, and every page it visits is checked with axe
+against the WCAG 2.2 AA rules.
+"""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, sync_playwright
+
+# Playwright's sync API runs an event loop in this thread; the test body's ORM calls are still
+# synchronous, so tell Django they are safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = os.environ.get("IPT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/system/" in str(item.fspath):
+            item.add_marker(pytest.mark.system)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+class AccessibilityChecker:
+    def __init__(self):
+        self.axe = Axe()
+        self.checked: list[str] = []
+
+    def __call__(self, page: Page) -> None:
+        results = self.axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+        self.checked.append(page.url)
+        assert results.violations_count == 0, results.generate_report()
+
+
+@pytest.fixture
+def assert_accessible() -> AccessibilityChecker:
+    """Call with a page after each step: axe must report no WCAG 2.2 AA violations."""
+    return AccessibilityChecker()
