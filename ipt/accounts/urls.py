@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import views, views_staff
 from .middleware import otp_not_required
 
 app_name = "accounts"
@@ -53,5 +53,18 @@ urlpatterns = [
             template_name="accounts/password_reset_complete.jinja",
         ),
         name="password_reset_complete",
+    ),
+    path("staff/", views_staff.user_list, name="user_list"),
+    path("staff/new/", views_staff.user_new, name="user_new"),
+    path("staff/<int:pk>/", views_staff.user_edit, name="user_edit"),
+    path(
+        "staff/<int:pk>/reset-two-factor/",
+        views_staff.user_reset_two_factor,
+        name="user_reset_two_factor",
+    ),
+    path(
+        "staff/<int:pk>/resend-invitation/",
+        views_staff.user_resend_invitation,
+        name="user_resend_invitation",
     ),
 ]

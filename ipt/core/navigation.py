@@ -11,6 +11,7 @@ _LINKS = [
     ("core:audit_log", "Audit log", {"is_service_manager"}),
     ("accounts:user_list", "Users", {"is_administrator"}),
     ("organisations:site_list", "Sites", {"is_administrator"}),
+    ("organisations:service_settings", "Service settings", {"is_administrator"}),
 ]
 
 

@@ -122,15 +122,7 @@ def component_for(bound_field, overrides: dict[str, Any] | None = None) -> dict[
             **common,
         }
         component = "dateInput"
-    elif isinstance(widget, forms.RadioSelect):
-        params = {
-            "idPrefix": html_id,
-            "name": name,
-            "items": _choices(bound_field, "checked"),
-            "fieldset": {"legend": {"text": label, "size": "s"}},
-            **common,
-        }
-        component = "radios"
+    # CheckboxSelectMultiple is a subclass of RadioSelect in Django, so it is tested first.
     elif isinstance(widget, forms.CheckboxSelectMultiple):
         params = {
             "idPrefix": html_id,
@@ -140,6 +132,15 @@ def component_for(bound_field, overrides: dict[str, Any] | None = None) -> dict[
             **common,
         }
         component = "checkboxes"
+    elif isinstance(widget, forms.RadioSelect):
+        params = {
+            "idPrefix": html_id,
+            "name": name,
+            "items": _choices(bound_field, "checked"),
+            "fieldset": {"legend": {"text": label, "size": "s"}},
+            **common,
+        }
+        component = "radios"
     elif isinstance(widget, forms.CheckboxInput):
         params = {
             "idPrefix": html_id,

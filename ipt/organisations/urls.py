@@ -1,2 +1,11 @@
+from django.urls import path
+
+from . import views
+
 app_name = "organisations"
-urlpatterns: list = []
+urlpatterns = [
+    path("sites/", views.site_list, name="site_list"),
+    path("sites/new/", views.site_new, name="site_new"),
+    path("sites/<int:pk>/", views.site_edit, name="site_edit"),
+    path("service/", views.service_settings, name="service_settings"),
+]

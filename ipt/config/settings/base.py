@@ -122,6 +122,9 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 OTP_TOTP_ISSUER = "IPT service"
 BACKUP_CODE_COUNT = 10
 BREAK_GLASS_DURATION = timedelta(hours=1)
+# Where staff reach the service: links in emails (invitations) are built on it.
+IPT_BASE_URL = os.environ.get("IPT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "IPT service <no-reply@localhost>")
 
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -7,3 +7,4 @@ DEBUG = True
 SECRET_KEY = "local-development-only-not-secret-3c1f0b7e9a2d4c6e8f1a3b5d7e9f0a2c"  # noqa: S105
 ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
 INSTALLED_APPS = [*INSTALLED_APPS, "ipt.nonprod"]
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"

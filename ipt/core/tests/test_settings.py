@@ -13,11 +13,16 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "p9Kx!2vL#8qRz@5mWn$7tYb^3cJh&6fGd*4sAe(1uIo)0pQ-yTrEwZxCvBnM",
     "ALLOWED_HOSTS": "ipt.example.nhs.uk",
     "DATABASE_URL": "postgres://ipt@db.example.internal:5432/ipt",
+    "IPT_BASE_URL": "https://ipt.example.nhs.uk",
 }
 
 
 def _manage(*args, env):
-    clean = {k: v for k, v in os.environ.items() if k not in PRODUCTION_ENV}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in PRODUCTION_ENV and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -28,7 +33,7 @@ def _manage(*args, env):
 
 
 def test_production_refuses_to_start_without_each_required_setting():
-    for missing in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL"):
+    for missing in ("SECRET_KEY", "ALLOWED_HOSTS", "DATABASE_URL", "IPT_BASE_URL"):
         env = {k: v for k, v in PRODUCTION_ENV.items() if k != missing}
         result = _manage("check", env=env)
         assert result.returncode != 0
