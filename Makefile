@@ -13,6 +13,8 @@ UV := .tools/bin/uv
 endif
 
 PY := .venv/bin/python
+# Type-checked with mypy: the audit log, every app's services and the access scopes.
+TYPED := ipt/core/audit.py $(wildcard ipt/*/services.py ipt/*/access.py) ipt/clients/nhs_number.py
 MANAGE := $(PY) manage.py
 
 .PHONY: dev test setup assets browser lint format typecheck check-ci serve demo clean
@@ -46,10 +48,11 @@ assets: node_modules/.installed ## Compile the NHS design-system styles
 browser: ## Debian's Chromium for the browser journeys, installed where missing
 	@command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null)
 
-lint: setup ## Lint, format check, migrations check, types
+lint: setup ## Lint, format check, migrations check, types of the services and scopes
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
 	$(MANAGE) makemigrations --check --dry-run
+	.venv/bin/mypy $(TYPED)
 
 format: setup
 	.venv/bin/ruff check --fix .

@@ -45,7 +45,7 @@ class User(AbstractUser):
         related_name="supervisors",
     )
 
-    objects = StaffManager()
+    objects = StaffManager()  # type: ignore[misc]  # django-stubs types AbstractUser.objects as a ClassVar
 
     class Meta:
         ordering = ["last_name", "first_name"]

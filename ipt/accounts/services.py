@@ -118,15 +118,20 @@ def _staff_snapshot(user: User) -> dict:
 
 
 def _check_assignments(
-    *, service: Service, user: User | None, sites: Iterable[Site], supervisors: Iterable[User]
+    *,
+    service: Service | None,
+    user: User | None,
+    sites: Iterable[Site],
+    supervisors: Iterable[User],
 ) -> dict[str, str]:
     errors = {}
-    if any(site.service_id != service.pk for site in sites):
+    service_id = service.pk if service is not None else None
+    if any(site.service_id != service_id for site in sites):
         errors["sites"] = "Choose sites from your own service"
     for person in supervisors:
         if user is not None and person.pk == user.pk:
             errors["supervisors"] = "A person cannot be their own supervisor"
-        elif not person.is_supervisor or person.service_id != service.pk:
+        elif not person.is_supervisor or person.service_id != service_id:
             errors["supervisors"] = "Choose supervisors from your own service"
     return errors
 

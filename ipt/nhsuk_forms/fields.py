@@ -37,9 +37,13 @@ class DateField(forms.MultiValueField):
 
     def __init__(self, *, label_for_errors: str = "the date", **kwargs):
         self.label_for_errors = label_for_errors
-        kwargs.setdefault("error_messages", {})
+        # Django checks for an empty value before `compress`, so the NHS wording goes here too.
+        kwargs["error_messages"] = {
+            "required": f"Enter {label_for_errors}",
+            **kwargs.get("error_messages", {}),
+        }
         super().__init__(
-            fields=(forms.CharField(), forms.CharField(), forms.CharField()),
+            fields=tuple(forms.CharField(required=False) for _ in range(3)),
             require_all_fields=False,
             **kwargs,
         )

@@ -64,7 +64,9 @@ TEMPLATES = [
 
 def database_from_env(default_url: str) -> dict:
     """Parse DATABASE_URL; SQLite gets WAL, a busy timeout and IMMEDIATE transactions."""
-    config = dj_database_url.parse(os.environ.get("DATABASE_URL", default_url), conn_max_age=0)
+    config: dict = dict(
+        dj_database_url.parse(os.environ.get("DATABASE_URL", default_url), conn_max_age=0)
+    )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["OPTIONS"] = {
             # Writers take the lock at BEGIN, so concurrent writers queue instead of failing.

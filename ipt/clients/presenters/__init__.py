@@ -1,0 +1,76 @@
+"""Display values for clients and referrals: plain text and NHS component parameters.
+
+Pure functions of the objects they are given (prefetched by the view); no queries here.
+"""
+
+from .lists import (
+    break_glass_rows,
+    client_row,
+    client_rows,
+    current_referral,
+    duplicate_rows,
+    pagination_params,
+    waiting_list_rows,
+)
+from .record import (
+    consented_methods,
+    contact_rows,
+    demographic_rows,
+    emergency_contact_rows,
+    gp_rows,
+    referral_panel,
+    referral_rows,
+    status_history_rows,
+    therapist_name,
+)
+from .values import (
+    EIGHTEEN_WEEKS,
+    NOT_GIVEN,
+    NOT_KNOWN,
+    SIX_WEEKS,
+    STATUS_COLOURS,
+    age,
+    date_and_time,
+    date_of_birth_and_age,
+    days,
+    formatted_nhs_number,
+    full_name,
+    long_date,
+    status_label,
+    status_tag,
+    waiting_tags,
+)
+
+__all__ = [
+    "EIGHTEEN_WEEKS",
+    "NOT_GIVEN",
+    "NOT_KNOWN",
+    "SIX_WEEKS",
+    "STATUS_COLOURS",
+    "age",
+    "break_glass_rows",
+    "client_row",
+    "client_rows",
+    "consented_methods",
+    "contact_rows",
+    "current_referral",
+    "date_and_time",
+    "date_of_birth_and_age",
+    "days",
+    "demographic_rows",
+    "duplicate_rows",
+    "emergency_contact_rows",
+    "formatted_nhs_number",
+    "full_name",
+    "gp_rows",
+    "long_date",
+    "pagination_params",
+    "referral_panel",
+    "referral_rows",
+    "status_history_rows",
+    "status_label",
+    "status_tag",
+    "therapist_name",
+    "waiting_list_rows",
+    "waiting_tags",
+]

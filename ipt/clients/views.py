@@ -1,0 +1,282 @@
+"""Client lists, client records, referrals, the waiting list and break-glass access.
+
+Every client and referral is fetched through `access`, so anyone outside scope gets a 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods
+
+from . import access, presenters, services
+from .forms import (
+    AllocateForm,
+    BreakGlassForm,
+    ClientForm,
+    ClientSearchForm,
+    ReferralForm,
+    StatusForm,
+    WaitingListFilterForm,
+)
+
+PAGE_SIZE = 50
+
+
+def _require_manage(request) -> None:
+    if not access.can_manage_referrals(request.user):
+        raise Http404
+
+
+def _page(request, items):
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page, presenters.pagination_params(request.GET, page)
+
+
+@require_GET
+def client_list(request):
+    user = request.user
+    form = ClientSearchForm(request.GET or None)
+    clients = access.caseload(user)
+    if form.is_valid() and form.cleaned_data["q"]:
+        clients = clients.matching(form.cleaned_data["q"])
+    page, pagination = _page(request, clients.with_newest_referrals())
+    context = {
+        "form": form,
+        "rows": presenters.client_rows(page.object_list),
+        "page_links": pagination,
+        "searched": bool(form.is_valid() and form.cleaned_data["q"]),
+        "show_therapist": access.sees_colleagues_clients(user),
+        "can_add": access.can_manage_referrals(user),
+    }
+    return render(request, "clients/list.jinja", context)
+
+
+@require_http_methods(["GET", "POST"])
+def client_new(request):
+    _require_manage(request)
+    form = ClientForm(request.POST or None)
+    duplicates: list = []
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            matches = list(
+                services.possible_duplicates(
+                    service=request.user.service,
+                    nhs_number=data["nhs_number"],
+                    given_name=data["given_name"],
+                    family_name=data["family_name"],
+                    date_of_birth=data["date_of_birth"],
+                )
+            )
+            if not matches or data["not_duplicate"]:
+                client = services.register_client(
+                    service=request.user.service, by=request.user, **form.client_details()
+                )
+                messages.success(request, f"{client.full_name} has been registered")
+                return redirect("clients:detail", pk=client.pk)
+            duplicates = presenters.duplicate_rows(matches)
+            form.add_error(
+                "not_duplicate",
+                "Check the records that may be the same person. If none of them is, "
+                "select 'This is a different person'",
+            )
+        status = 422
+    context = {"form": form, "duplicates": duplicates}
+    return render(request, "clients/client_form.jinja", context, status=status)
+
+
+@require_GET
+def client_detail(request, pk: int):
+    user = request.user
+    client = get_object_or_404(access.visible_clients(user).with_referral_history(), pk=pk)
+    services.record_view(client=client, by=user)
+    today = timezone.localdate()
+    can_manage = access.can_manage_referrals(user)
+    panels = [
+        presenters.referral_panel(
+            referral,
+            today,
+            history=referral.status_changes.all(),
+            can_allocate=can_manage,
+            can_change_status=access.can_change_status(user, referral),
+        )
+        for referral in client.newest_referrals
+    ]
+    expiry = None if can_manage else access.break_glass_expiry(user, client)
+    context = {
+        "client": client,
+        "name": presenters.full_name(client),
+        "demographics": presenters.demographic_rows(client, today),
+        "contact": presenters.contact_rows(client),
+        "emergency_contact": presenters.emergency_contact_rows(client),
+        "gp": presenters.gp_rows(client),
+        "referrals": panels,
+        "can_manage": can_manage,
+        "break_glass_until": presenters.date_and_time(expiry),
+    }
+    return render(request, "clients/detail.jinja", context)
+
+
+@require_http_methods(["GET", "POST"])
+def client_edit(request, pk: int):
+    _require_manage(request)
+    client = get_object_or_404(access.visible_clients(request.user), pk=pk)
+    form = ClientForm(request.POST or None, client=client)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            services.update_client(client=client, by=request.user, **form.client_details())
+            messages.success(request, "The client's details have been updated")
+            return redirect("clients:detail", pk=client.pk)
+        status = 422
+    context = {"form": form, "client": client, "name": presenters.full_name(client)}
+    return render(request, "clients/client_form.jinja", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def referral_new(request, pk: int):
+    _require_manage(request)
+    client = get_object_or_404(access.visible_clients(request.user), pk=pk)
+    sites = client.service.sites.active()
+    form = ReferralForm(request.POST or None, sites=sites)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            services.add_referral(client=client, by=request.user, **form.cleaned_data)
+            messages.success(request, "The referral has been added")
+            return redirect("clients:detail", pk=client.pk)
+        status = 422
+    context = {"form": form, "client": client, "name": presenters.full_name(client)}
+    return render(request, "clients/referral_form.jinja", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def referral_allocate(request, pk: int):
+    _require_manage(request)
+    referral = get_object_or_404(
+        access.visible_referrals(request.user).select_related("client"), pk=pk
+    )
+    therapists = access.therapists_for_allocation(referral.service_id)
+    form = AllocateForm(
+        request.POST or None,
+        therapists=therapists,
+        initial={"therapist": referral.allocated_therapist_id},
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.allocate(
+                    referral=referral, therapist=form.cleaned_data["therapist"], by=request.user
+                )
+            except services.ClientsError as refused:
+                form.add_error("therapist", str(refused))
+            else:
+                messages.success(
+                    request,
+                    f"The referral has been allocated to {referral.allocated_therapist}",
+                )
+                return redirect("clients:detail", pk=referral.client_id)
+        status = 422
+    context = {
+        "form": form,
+        "referral": referral,
+        "client": referral.client,
+        "name": presenters.full_name(referral.client),
+        "received_on": presenters.long_date(referral.received_on),
+        "therapists_available": therapists.exists(),
+    }
+    return render(request, "clients/allocate.jinja", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def referral_status(request, pk: int):
+    referral = get_object_or_404(
+        access.visible_referrals(request.user).select_related("client"), pk=pk
+    )
+    if not access.can_change_status(request.user, referral):
+        raise Http404
+    form = StatusForm(request.POST or None, referral=referral)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.change_status(
+                    referral=referral,
+                    to_status=form.cleaned_data["to_status"],
+                    reason=form.cleaned_data["reason"],
+                    by=request.user,
+                )
+            except services.ClientsError as refused:
+                form.add_error("to_status", str(refused))
+            else:
+                label = presenters.status_label(referral.status).lower()
+                messages.success(request, f"The referral is now {label}")
+                return redirect("clients:detail", pk=referral.client_id)
+        status = 422
+    context = {
+        "form": form,
+        "referral": referral,
+        "client": referral.client,
+        "name": presenters.full_name(referral.client),
+        "received_on": presenters.long_date(referral.received_on),
+        "current_status": presenters.status_label(referral.status),
+        "is_closed": not referral.next_statuses,
+    }
+    return render(request, "clients/status.jinja", context, status=status)
+
+
+@require_GET
+def waiting_list(request):
+    _require_manage(request)
+    sites = request.user.service.sites.active()
+    form = WaitingListFilterForm(request.GET or None, sites=sites)
+    status = 422 if form.is_bound and not form.is_valid() else 200
+    referrals = form.narrow(access.waiting_list(request.user))
+    page, pagination = _page(request, referrals)
+    context = {
+        "form": form,
+        "rows": presenters.waiting_list_rows(page.object_list, timezone.localdate()),
+        "page_links": pagination,
+        "total": page.paginator.count,
+    }
+    return render(request, "clients/waiting_list.jinja", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def break_glass(request):
+    form = BreakGlassForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            client = access.find_for_break_glass(request.user, form.cleaned_data["identifier"])
+            if client is None:
+                form.add_error("identifier", "No client in your service matches")
+            else:
+                try:
+                    services.break_glass(
+                        user=request.user, client=client, reason=form.cleaned_data["reason"]
+                    )
+                except services.ClientsError as refused:
+                    form.add_error("identifier", str(refused))
+                else:
+                    return redirect("clients:detail", pk=client.pk)
+        status = 422
+    return render(request, "clients/break_glass.jinja", {"form": form}, status=status)
+
+
+@require_GET
+def break_glass_log(request):
+    if not request.user.is_service_manager:
+        raise Http404
+    page, pagination = _page(request, access.break_glass_log(request.user))
+    context = {
+        "rows": presenters.break_glass_rows(page.object_list, timezone.now()),
+        "page_links": pagination,
+    }
+    return render(request, "clients/break_glass_log.jinja", context)
