@@ -53,8 +53,15 @@ def page(browser, live_server) -> Iterator[Page]:
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(10_000)
     page = context.new_page()
+    # A script blocked by the Content-Security-Policy, or a missing asset, shows up here.
+    problems: list[str] = []
+    page.on("console", lambda message: message.type == "error" and problems.append(message.text))
+    page.on("pageerror", lambda error: problems.append(str(error)))
     yield page
     context.close()
+    # Pages answered 404 or 422 on purpose (a record out of scope, an invalid form).
+    on_purpose = ("status of 404", "status of 422")
+    assert [p for p in problems if not any(status in p for status in on_purpose)] == []
 
 
 class AccessibilityChecker:

@@ -17,6 +17,8 @@ def test_a_therapist_signs_in_with_a_backup_code_and_signs_out(page, assert_acce
     # When they sign in with their password
     page.goto("/")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    # The design system's scripts ran: the Content-Security-Policy let them through.
+    expect(page.locator("body")).to_have_class(re.compile("js-enabled"))
     assert_accessible(page)
     page.get_by_label("Username").fill("tessa")
     page.get_by_label("Password").fill(PASSWORD)
