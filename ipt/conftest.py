@@ -35,14 +35,22 @@ def site(service):
 
 @pytest.fixture
 def therapist(service, site):
-    user = UserFactory(username="tessa", service=service, is_therapist=True)
+    user = UserFactory(
+        username="tessa", first_name="Tessa", last_name="Marlow", service=service, is_therapist=True
+    )
     user.sites.add(site)
     return user
 
 
 @pytest.fixture
 def other_therapist(service, site):
-    user = UserFactory(username="oscar", service=service, is_therapist=True)
+    user = UserFactory(
+        username="oscar",
+        first_name="Oscar",
+        last_name="O'Neill",
+        service=service,
+        is_therapist=True,
+    )
     user.sites.add(site)
     return user
 

@@ -3,6 +3,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from markupsafe import escape
 
 from ipt.accounts.models import User
 from ipt.accounts.tests.factories import PASSWORD, UserFactory
@@ -137,7 +138,7 @@ def test_it_shows_the_form_to_add_a_user(as_user, administrator, site, superviso
     assert "<h1>Add a user</h1>" in html
     assert 'type="checkbox"' in html
     assert "Riverside Centre" in html
-    assert supervisor.display_name in html
+    assert escape(supervisor.display_name) in html
 
 
 def test_it_adds_a_user_and_says_so(
@@ -232,7 +233,7 @@ def test_it_shows_someones_details_to_change(as_user, administrator, therapist):
     )
     assert response.status_code == 200
     html = response.content.decode()
-    assert f"<h1>Change {therapist.display_name}</h1>" in html
+    assert f"<h1>Change {escape(therapist.display_name)}</h1>" in html
     assert f'value="{therapist.email}"' in html
     assert reverse("accounts:user_reset_two_factor", kwargs={"pk": therapist.pk}) in html
 
@@ -248,7 +249,7 @@ def test_it_changes_roles_sites_and_supervisors_and_audits_it(
     )
     assert response["Location"] == reverse("accounts:user_list")
     assert (
-        f"Changes to {therapist.display_name} saved"
+        f"Changes to {escape(therapist.display_name)} saved"
         in http.get(response["Location"]).content.decode()
     )
     therapist.refresh_from_db()

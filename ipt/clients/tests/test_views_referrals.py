@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from markupsafe import escape
 
 from ipt.accounts.tests.factories import UserFactory
 from ipt.clients.tests.factories import ClientFactory, ReferralFactory
@@ -87,7 +88,7 @@ def test_it_allocates_a_referral_and_the_client_joins_the_caseload(
     referral = waiting_client.referrals.get()
     url = reverse("clients:referral_allocate", kwargs={"pk": referral.pk})
     http = as_user(manager)
-    assert other_therapist.display_name in _page(http.get(url))
+    assert escape(other_therapist.display_name) in _page(http.get(url))
     response = http.post(url, {"therapist": str(other_therapist.pk)})
     assert response.status_code == 302
     referral.refresh_from_db()
