@@ -146,6 +146,18 @@ def _staff(service: Service, sites: list[Site]) -> dict[str, User]:
     return users
 
 
+def _assess_and_accept(
+    referral, *, therapist: User, by: User, assessed: str, accepted: str
+) -> None:
+    """Allocate a referral, then record the therapist's assessment and acceptance for IPT."""
+    clients.allocate(referral=referral, therapist=therapist, by=by)
+    for status, reason in (
+        (ReferralStatus.ASSESSED, assessed),
+        (ReferralStatus.ACCEPTED_FOR_IPT, accepted),
+    ):
+        clients.change_status(referral=referral, to_status=status, by=therapist, reason=reason)
+
+
 def _personas(admin: User, users: dict[str, User], sites: list[Site], today: dt.date) -> None:
     rachel = clients.register_client(
         service=admin.service,
@@ -186,18 +198,12 @@ def _personas(admin: User, users: dict[str, User], sites: list[Site], today: dt.
             "They barely speak now. Asking for help with the relationship and her mood."
         ),
     )
-    clients.allocate(referral=referral, therapist=users["tessa.therapist"], by=admin)
-    clients.change_status(
-        referral=referral,
-        to_status=ReferralStatus.ASSESSED,
-        by=users["tessa.therapist"],
-        reason="Assessed: moderate depression; conflict with husband over roles at home.",
-    )
-    clients.change_status(
-        referral=referral,
-        to_status=ReferralStatus.ACCEPTED_FOR_IPT,
-        by=users["tessa.therapist"],
-        reason="Agreed 16 sessions of IPT; likely focus a role dispute.",
+    _assess_and_accept(
+        referral,
+        therapist=users["tessa.therapist"],
+        by=admin,
+        assessed="Assessed: moderate depression; conflict with husband over roles at home.",
+        accepted="Agreed 16 sessions of IPT; likely focus a role dispute.",
     )
 
     geoffrey = clients.register_client(
@@ -238,18 +244,12 @@ def _personas(admin: User, users: dict[str, User], sites: list[Site], today: dt.
             "encouraged him to refer himself."
         ),
     )
-    clients.allocate(referral=referral, therapist=users["theo.therapist"], by=admin)
-    clients.change_status(
-        referral=referral,
-        to_status=ReferralStatus.ASSESSED,
-        by=users["theo.therapist"],
-        reason="Assessed: depression following bereavement.",
-    )
-    clients.change_status(
-        referral=referral,
-        to_status=ReferralStatus.ACCEPTED_FOR_IPT,
-        by=users["theo.therapist"],
-        reason="Agreed 16 sessions of IPT with a grief focus.",
+    _assess_and_accept(
+        referral,
+        therapist=users["theo.therapist"],
+        by=admin,
+        assessed="Assessed: depression following bereavement.",
+        accepted="Agreed 16 sessions of IPT with a grief focus.",
     )
 
 
