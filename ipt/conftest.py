@@ -25,7 +25,15 @@ def signed_in(user) -> HttpClient:
 
 @pytest.fixture
 def service(db):
-    return ServiceFactory(name="Northshire Talking Therapies")
+    from ipt.courses.models import TherapyVariant
+    from ipt.courses.variants import DEFAULT_VARIANTS
+
+    service = ServiceFactory(name="Northshire Talking Therapies")
+    # Set-up data, like a factory: the standard variants without audit events of their own.
+    TherapyVariant.objects.bulk_create(
+        TherapyVariant(service=service, **values) for values in DEFAULT_VARIANTS
+    )
+    return service
 
 
 @pytest.fixture
@@ -88,3 +96,11 @@ def outsider(db):
 def as_user():
     """`as_user(user)` gives a test client signed in as that user."""
     return signed_in
+
+
+@pytest.fixture
+def course(therapist, site, manager):
+    """Tessa's client on a 16-session course of individual IPT (contract 1–4 / 5–12 / 13–16)."""
+    from ipt.courses.tests.factories import open_course
+
+    return open_course(therapist=therapist, site=site, by=therapist)

@@ -5,6 +5,8 @@ urlpatterns = [
     path("", include("ipt.accounts.urls")),
     path("", include("ipt.organisations.urls")),
     path("", include("ipt.clients.urls")),
+    path("", include("ipt.courses.urls")),
+    path("", include("ipt.appointments.urls")),
 ]
 
 handler400 = "ipt.core.views.bad_request"

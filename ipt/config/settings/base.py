@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "ipt.organisations",
     "ipt.accounts",
     "ipt.clients",
+    "ipt.courses",
+    "ipt.appointments",
 ]
 
 MIDDLEWARE = [

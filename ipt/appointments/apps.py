@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class AppointmentsConfig(AppConfig):
+    name = "ipt.appointments"
+    label = "appointments"
+    verbose_name = "Appointments, attendance and the therapist's diary"

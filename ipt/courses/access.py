@@ -1,0 +1,55 @@
+"""Who may see and change courses. Courses are reached through the client scope."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+
+from ipt.accounts.models import Supervision, User
+from ipt.clients.access import visible_clients
+
+from .models import Course, TherapyVariant
+
+
+def visible_courses(user) -> QuerySet[Course]:
+    """Courses of the clients the user may open."""
+    return Course.objects.filter(client__in=visible_clients(user)).select_related(
+        "client", "therapist", "variant"
+    )
+
+
+def _supervises(user, therapist_id: int) -> bool:
+    return (
+        bool(user.is_supervisor)
+        and Supervision.objects.filter(supervisor=user, supervisee_id=therapist_id).exists()
+    )
+
+
+def can_manage_course(user, course: Course) -> bool:
+    """Open, renegotiate and end courses: the therapist, their supervisor, service managers."""
+    if not user.is_authenticated or user.service_id != course.service_id:
+        return False
+    return (
+        course.therapist_id == user.pk
+        or user.is_service_manager
+        or _supervises(user, course.therapist_id)
+    )
+
+
+def can_book(user, course: Course) -> bool:
+    """Book, move and record appointments: those who manage the course, and administrators."""
+    return can_manage_course(user, course) or (
+        user.is_authenticated and user.is_administrator and user.service_id == course.service_id
+    )
+
+
+def variants_for(user) -> QuerySet[TherapyVariant]:
+    """The IPT variants of the user's service."""
+    if not user.is_authenticated or user.service_id is None:
+        return TherapyVariant.objects.none()
+    return TherapyVariant.objects.filter(service_id=user.service_id)
+
+
+def therapists_of(user) -> QuerySet[User]:
+    if not user.is_authenticated or user.service_id is None:
+        return User.objects.none()
+    return User.objects.active().therapists().filter(service_id=user.service_id)
