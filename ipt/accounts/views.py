@@ -17,6 +17,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import devices_for_user, match_token
 from markupsafe import Markup
 
+from ipt.core.http import submitted
+
 from . import services
 from .forms import SignInForm, TokenForm
 from .middleware import TIMED_OUT_FLAG, otp_not_required
@@ -47,7 +49,7 @@ def safe_next(request, fallback: str = settings.LOGIN_REDIRECT_URL) -> str:
 def sign_in(request):
     if request.user.is_authenticated and request.user.is_verified():
         return redirect(safe_next(request))
-    form = SignInForm(request.POST or None)
+    form = SignInForm(submitted(request))
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -81,7 +83,7 @@ def verify(request):
         return redirect(safe_next(request))
     if not services.has_two_factor(request.user):
         return redirect("accounts:set_up")
-    form = TokenForm(request.POST or None)
+    form = TokenForm(submitted(request))
     status = 200
     if request.method == "POST":
         if form.is_valid() and _throttled(request.user):
@@ -114,7 +116,7 @@ def set_up(request):
     if services.has_two_factor(request.user):
         return redirect("accounts:verify")
     device = services.pending_authenticator(user=request.user)
-    form = TokenForm(request.POST or None)
+    form = TokenForm(submitted(request))
     form.fields["token"].help_text = "The 6-digit code your authenticator app shows"
     status = 200
     if request.method == "POST":

@@ -45,6 +45,12 @@ class Attendance(models.TextChoices):
     CANCELLED_BY_SERVICE = "4", f"4: {ATTENDANCE_CODES['4']}"
 
 
+# A cancelled or missed appointment can be booked again in one step; an attended one cannot.
+REBOOKABLE = frozenset({"2", "3", "4", "7"})
+# A cancelled appointment frees its therapist and room; any other one holds them.
+FREES_THE_SLOT = frozenset({"2", "4"})
+
+
 def new_room_token() -> str:
     return secrets.token_urlsafe(24)
 

@@ -12,6 +12,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ipt.core.http import submitted
+from ipt.courses import access as course_access
+from ipt.courses import presenters as course_presenters
+from ipt.courses import services as course_services
+from ipt.courses.access import can_open_course
+
 from . import access, presenters, services
 from .forms import (
     AllocateForm,
@@ -22,6 +28,7 @@ from .forms import (
     StatusForm,
     WaitingListFilterForm,
 )
+from .models import ReferralStatus
 
 PAGE_SIZE = 50
 
@@ -58,7 +65,7 @@ def client_list(request):
 @require_http_methods(["GET", "POST"])
 def client_new(request):
     _require_manage(request)
-    form = ClientForm(request.POST or None)
+    form = ClientForm(submitted(request))
     duplicates: list = []
     status = 200
     if request.method == "POST":
@@ -107,6 +114,16 @@ def client_detail(request, pk: int):
         )
         for referral in client.newest_referrals
     ]
+    courses = list(course_access.visible_courses(user).filter(client=client))
+    progress = course_services.progress_of(courses)
+    with_course = {course.referral_id for course in courses}
+    for referral, panel in zip(client.newest_referrals, panels, strict=True):
+        if (
+            referral.status == ReferralStatus.ACCEPTED_FOR_IPT
+            and referral.pk not in with_course
+            and can_open_course(user, referral)
+        ):
+            panel["actions"].append(course_presenters.open_course_action(referral))
     expiry = None if can_manage else access.break_glass_expiry(user, client)
     context = {
         "client": client,
@@ -116,6 +133,7 @@ def client_detail(request, pk: int):
         "emergency_contact": presenters.emergency_contact_rows(client),
         "gp": presenters.gp_rows(client),
         "referrals": panels,
+        "courses": [course_presenters.course_panel(c, progress[c.pk]) for c in courses],
         "can_manage": can_manage,
         "break_glass_until": presenters.date_and_time(expiry),
     }
@@ -126,7 +144,7 @@ def client_detail(request, pk: int):
 def client_edit(request, pk: int):
     _require_manage(request)
     client = get_object_or_404(access.visible_clients(request.user), pk=pk)
-    form = ClientForm(request.POST or None, client=client)
+    form = ClientForm(submitted(request), client=client)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -143,7 +161,7 @@ def referral_new(request, pk: int):
     _require_manage(request)
     client = get_object_or_404(access.visible_clients(request.user), pk=pk)
     sites = client.service.sites.active()
-    form = ReferralForm(request.POST or None, sites=sites)
+    form = ReferralForm(submitted(request), sites=sites)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -163,7 +181,7 @@ def referral_allocate(request, pk: int):
     )
     therapists = access.therapists_for_allocation(referral.service_id)
     form = AllocateForm(
-        request.POST or None,
+        submitted(request),
         therapists=therapists,
         initial={"therapist": referral.allocated_therapist_id},
     )
@@ -201,7 +219,7 @@ def referral_status(request, pk: int):
     )
     if not access.can_change_status(request.user, referral):
         raise Http404
-    form = StatusForm(request.POST or None, referral=referral)
+    form = StatusForm(submitted(request), referral=referral)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -250,7 +268,7 @@ def waiting_list(request):
 
 @require_http_methods(["GET", "POST"])
 def break_glass(request):
-    form = BreakGlassForm(request.POST or None)
+    form = BreakGlassForm(submitted(request))
     status = 200
     if request.method == "POST":
         if form.is_valid():

@@ -6,11 +6,13 @@ from django.urls import NoReverseMatch, reverse
 _LINKS = [
     ("core:home", "Home", None),
     ("clients:list", "Clients", None),
+    ("appointments:diary", "Diary", {"is_therapist", "is_service_manager"}),
     ("clients:waiting_list", "Waiting list", {"is_administrator", "is_service_manager"}),
     ("clients:break_glass_log", "Break-glass log", {"is_service_manager"}),
     ("core:audit_log", "Audit log", {"is_service_manager"}),
     ("accounts:user_list", "Users", {"is_administrator"}),
     ("organisations:site_list", "Sites", {"is_administrator"}),
+    ("courses:variant_list", "IPT variants", {"is_administrator"}),
     ("organisations:service_settings", "Service settings", {"is_administrator"}),
 ]
 

@@ -6,6 +6,7 @@ from django.db.models import QuerySet
 
 from ipt.accounts.models import Supervision, User
 from ipt.clients.access import visible_clients
+from ipt.clients.models import Referral
 
 from .models import Course, TherapyVariant
 
@@ -33,6 +34,15 @@ def can_manage_course(user, course: Course) -> bool:
         or user.is_service_manager
         or _supervises(user, course.therapist_id)
     )
+
+
+def can_open_course(user, referral: Referral) -> bool:
+    """Open a course from a referral: as for managing one — its allocated therapist, that
+    therapist's supervisor, or a service manager."""
+    if referral.allocated_therapist_id is None:
+        return False
+    would_be = Course(service_id=referral.service_id, therapist_id=referral.allocated_therapist_id)
+    return can_manage_course(user, would_be)
 
 
 def can_book(user, course: Course) -> bool:

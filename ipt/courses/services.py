@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
+from django.utils.text import slugify
 
 from ipt.accounts.models import User
 from ipt.clients.models import Referral, ReferralStatus
@@ -79,9 +82,14 @@ def open_course(
     by: User,
     agreed_on: dt.date,
     therapist: User | None = None,
+    opened_on: dt.date | None = None,
     **terms: Any,
 ) -> Course:
-    """Open a course from a referral accepted for IPT, with its first contract."""
+    """Open a course from a referral accepted for IPT, with its first contract.
+
+    A therapist other than the allocated one takes over the referral too (an audited
+    reallocation), so the client is on the caseload of whoever delivers the course.
+    """
     referral = Referral.objects.select_for_update().get(pk=referral.pk)
     if referral.status != ReferralStatus.ACCEPTED_FOR_IPT:
         raise CourseRefused("Only a referral accepted for IPT can start a course")
@@ -90,6 +98,7 @@ def open_course(
     therapist = therapist or referral.allocated_therapist
     if (
         therapist is None
+        or not therapist.is_active
         or not therapist.is_therapist
         or therapist.service_id != referral.service_id
     ):
@@ -98,7 +107,12 @@ def open_course(
         raise CourseRefused("Choose one of the service's IPT variants")
     values = {**defaults_from(variant), **terms}
     _check_terms(values)
+    if therapist.pk != referral.allocated_therapist_id:
+        from ipt.clients import services as clients
+
+        clients.allocate(referral=referral, therapist=therapist, by=by)
     course = Course.objects.create(
+        opened_on=opened_on or timezone.localdate(),
         client_id=referral.client_id,
         referral=referral,
         service_id=referral.service_id,
@@ -239,3 +253,116 @@ def needs_review(course: Course) -> bool:
         .values_list("attendance", flat=True)
     )
     return consecutive_non_attendances([code or None for code in codes]) >= threshold
+
+
+def progress_of(courses: Iterable[Course]) -> dict[int, Progress]:
+    """The progress of each course by its id, in two queries however many there are."""
+    from ipt.appointments.models import Appointment
+
+    ids = [course.pk for course in courses]
+    latest: dict[int, TreatmentContract] = {}
+    for contract in TreatmentContract.objects.filter(course_id__in=ids).order_by("version"):
+        latest[contract.course_id] = contract
+    attended = dict(
+        Appointment.objects.filter(course_id__in=ids)
+        .treatment()
+        .attended()
+        .order_by()
+        .values("course_id")
+        .annotate(count=Count("pk"))
+        .values_list("course_id", "count")
+    )
+    return {
+        pk: Progress(attended=attended.get(pk, 0), terms=latest[pk].terms)
+        for pk in ids
+        if pk in latest
+    }
+
+
+VARIANT_CODE_LENGTH = 40  # TherapyVariant.code
+VARIANT_FIELDS = (
+    "name",
+    "description",
+    *CONTRACT_FIELDS,
+    "therapy_mode",
+    "carer_joins",
+    "partner_attends",
+    "adjunct_to_medication",
+    "is_active",
+)
+
+
+def _variant_values(values: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(values) - set(VARIANT_FIELDS)
+    if unknown:
+        raise TypeError(f"Unknown variant details: {', '.join(sorted(unknown))}")
+    cleaned = dict(values)
+    if "name" in cleaned:
+        cleaned["name"] = cleaned["name"].strip()
+        if not cleaned["name"]:
+            raise CourseRefused("Enter the name of the variant")
+    return cleaned
+
+
+def _check_variant(variant: TherapyVariant) -> None:
+    _check_terms(defaults_from(variant))
+    others = TherapyVariant.objects.filter(service_id=variant.service_id, name__iexact=variant.name)
+    if variant.pk is not None:
+        others = others.exclude(pk=variant.pk)
+    if others.exists():
+        raise CourseRefused(f"Your service already has a variant called {variant.name}")
+
+
+def _new_variant_code(service: Service, name: str) -> str:
+    """A code made from the name, unique in the service (codes never change afterwards)."""
+    base = slugify(name).replace("-", "_")[: VARIANT_CODE_LENGTH - 4].strip("_") or "variant"
+    taken = set(service.therapy_variants.values_list("code", flat=True))
+    code, number = base, 2
+    while code in taken:
+        code, number = f"{base}_{number}", number + 1
+    return code
+
+
+@transaction.atomic
+def create_variant(*, service: Service, by: User, name: str, **values: Any) -> TherapyVariant:
+    """Add an IPT variant to the service; it sets the defaults of new courses' contracts."""
+    values = _variant_values({"name": name, **values})
+    variant = TherapyVariant(service=service, **values)
+    _check_variant(variant)
+    variant.code = _new_variant_code(service, variant.name)
+    variant.save(force_insert=True)
+    audit.record(
+        by=by,
+        action=audit.Action.CREATE,
+        obj=variant,
+        summary=f"Added the variant {variant.name}",
+        changes=audit.changes_between({}, audit.snapshot(variant, ["code", *VARIANT_FIELDS])),
+    )
+    return variant
+
+
+@transaction.atomic
+def update_variant(*, variant: TherapyVariant, by: User, **values: Any) -> TherapyVariant:
+    """Change a variant, or deactivate it (variants are never deleted). Courses already open
+    keep their own contracts; a no-op (and no audit event) when nothing differs."""
+    values = _variant_values(values)
+    before = audit.snapshot(variant, values)
+    for name, value in values.items():
+        setattr(variant, name, value)
+    changes = audit.changes_between(before, audit.snapshot(variant, values))
+    if not changes:
+        return variant
+    try:
+        _check_variant(variant)
+    except CourseRefused:
+        variant.refresh_from_db(fields=list(values))
+        raise
+    variant.save(update_fields=list(changes))
+    audit.record(
+        by=by,
+        action=audit.Action.UPDATE,
+        obj=variant,
+        summary=f"Changed the variant {variant.name}",
+        changes=changes,
+    )
+    return variant

@@ -136,3 +136,11 @@ def test_signing_out_needs_a_post(as_user, therapist):
     http = as_user(therapist)
     assert http.get(reverse("accounts:sign_out")).status_code == 405
     assert http.get(reverse("core:home")).status_code == 200
+
+
+def test_an_empty_sign_in_form_is_refused_with_what_is_missing(client, db):
+    response = client.post(reverse("accounts:sign_in"), {})
+    page = response.content.decode()
+    assert response.status_code == 422
+    assert "Enter your username" in page
+    assert "Enter your password" in page

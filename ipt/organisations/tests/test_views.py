@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -81,7 +83,7 @@ def test_it_lists_sites_in_a_fixed_number_of_queries(
 
     with django_assert_max_num_queries(len(few_sites)):
         response = http.get(reverse("organisations:site_list"))
-    assert response.content.decode().count('<td class="nhsuk-table__cell"><a') == 10
+    assert len(re.findall(r'href="/sites/\d+/"', response.content.decode())) == 10
 
 
 def test_it_adds_a_site(as_user, administrator, service):
@@ -152,9 +154,16 @@ def test_it_changes_the_service_settings(as_user, administrator, service):
     page = http.get(reverse("organisations:service_settings"))
     assert 'value="Northshire Talking Therapies"' in page.content.decode()
 
+    assert 'value="2"' in page.content.decode()
+
     response = http.post(
         reverse("organisations:service_settings"),
-        {"name": "Northshire IPT", "kind": Service.Kind.PRIVATE_PRACTICE},
+        {
+            "name": "Northshire IPT",
+            "kind": Service.Kind.PRIVATE_PRACTICE,
+            "video_base_url": "https://video.example.nhs.uk/ipt",
+            "consecutive_non_attendances_for_review": "3",
+        },
     )
 
     assert response["Location"] == reverse("organisations:service_settings")
@@ -162,8 +171,39 @@ def test_it_changes_the_service_settings(as_user, administrator, service):
     service.refresh_from_db()
     assert service.name == "Northshire IPT"
     assert service.kind == Service.Kind.PRIVATE_PRACTICE
+    assert service.video_base_url == "https://video.example.nhs.uk/ipt"
+    assert service.consecutive_non_attendances_for_review == 3
     event = AuditEvent.objects.get(action="update", object_type="organisations.service")
     assert event.changes["name"] == ["Northshire Talking Therapies", "Northshire IPT"]
+    assert event.changes["video_base_url"] == ["", "https://video.example.nhs.uk/ipt"]
+    assert event.changes["consecutive_non_attendances_for_review"] == [2, 3]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"video_base_url": "http://video.example.nhs.uk"}, "must start with https://"),
+        ({"video_base_url": "not a web address"}, "Enter a web address in the correct format"),
+        ({"consecutive_non_attendances_for_review": ""}, "Enter how many missed sessions"),
+        ({"consecutive_non_attendances_for_review": "0"}, "Enter a number between 1 and 10"),
+        ({"consecutive_non_attendances_for_review": "two"}, "Enter a whole number, like 2"),
+    ],
+)
+def test_it_refuses_invalid_video_and_review_settings(
+    as_user, administrator, service, changes, message
+):
+    data = {
+        "name": service.name,
+        "kind": service.kind,
+        "video_base_url": "",
+        "consecutive_non_attendances_for_review": "2",
+    } | changes
+    response = as_user(administrator).post(reverse("organisations:service_settings"), data)
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    service.refresh_from_db()
+    assert service.video_base_url == "" and service.consecutive_non_attendances_for_review == 2
+    assert not AuditEvent.objects.exists()
 
 
 def test_it_refuses_invalid_service_settings(as_user, administrator, service, outsider):
