@@ -19,9 +19,14 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ipt.accounts import services as accounts
 from ipt.accounts.models import Supervision, User
+from ipt.appointments.models import Medium
 from ipt.clients import services as clients
-from ipt.clients.models import ProblemDescriptor, ReferralSource, ReferralStatus, Urgency
+from ipt.clients.models import ProblemDescriptor, Referral, ReferralSource, ReferralStatus, Urgency
+from ipt.courses import services as course_services
 from ipt.organisations.models import Service, Site
+
+from . import demo_courses
+from .demo_courses import Plan
 
 SERVICE_NAME = "Northshire Talking Therapies"
 PASSWORD = "ipt-demo-password"  # noqa: S105 (demo only; nonprod is never installed in production)
@@ -158,7 +163,9 @@ def _assess_and_accept(
         clients.change_status(referral=referral, to_status=status, by=therapist, reason=reason)
 
 
-def _personas(admin: User, users: dict[str, User], sites: list[Site], today: dt.date) -> None:
+def _personas(
+    admin: User, users: dict[str, User], sites: list[Site], today: dt.date
+) -> list[Referral]:
     rachel = clients.register_client(
         service=admin.service,
         by=admin,
@@ -182,12 +189,12 @@ def _personas(admin: User, users: dict[str, User], sites: list[Site], today: dt.
         consent_sms=True,
         preferred_contact_method="sms",
     )
-    referral = clients.add_referral(
+    rachels = clients.add_referral(
         client=rachel,
         by=admin,
         site=sites[0],
         source=ReferralSource.GP,
-        received_on=today - dt.timedelta(days=20),
+        received_on=today - dt.timedelta(weeks=12),
         problem_descriptor=ProblemDescriptor.DEPRESSION,
         urgency=Urgency.ROUTINE,
         reason=(
@@ -199,7 +206,7 @@ def _personas(admin: User, users: dict[str, User], sites: list[Site], today: dt.
         ),
     )
     _assess_and_accept(
-        referral,
+        rachels,
         therapist=users["tessa.therapist"],
         by=admin,
         assessed="Assessed: moderate depression; conflict with husband over roles at home.",
@@ -229,12 +236,12 @@ def _personas(admin: User, users: dict[str, User], sites: list[Site], today: dt.
         consent_letter=True,
         preferred_contact_method="email",
     )
-    referral = clients.add_referral(
+    geoffreys = clients.add_referral(
         client=geoffrey,
         by=admin,
         site=sites[1],
         source=ReferralSource.SELF,
-        received_on=today - dt.timedelta(days=35),
+        received_on=today - dt.timedelta(weeks=34),
         problem_descriptor=ProblemDescriptor.DEPRESSION,
         urgency=Urgency.ROUTINE,
         reason=(
@@ -245,20 +252,39 @@ def _personas(admin: User, users: dict[str, User], sites: list[Site], today: dt.
         ),
     )
     _assess_and_accept(
-        referral,
+        geoffreys,
         therapist=users["theo.therapist"],
         by=admin,
         assessed="Assessed: depression following bereavement.",
         accepted="Agreed 16 sessions of IPT with a grief focus.",
     )
 
+    # (status, allocated?) for the other clients, so every stage of a referral is on show.
+    return [rachels, geoffreys]
 
-# (status, allocated?) for the other clients, so every stage of a referral is on show.
+
+# Courses for the accepted referrals: every state and phase, and finished courses across the year.
+COURSE_PLANS = [
+    Plan(-3),
+    Plan(0),
+    Plan(3),
+    Plan(7),
+    Plan(14),
+    Plan(30, "completed:planned_ending"),
+    Plan(20, "dropped_out:stopped_attending", attended_cap=3),
+    Plan(25, "referred_on:needs_secondary_care", attended_cap=5),
+    Plan(10, "withdrawn:practical_reasons", attended_cap=4),
+    Plan(50, "completed:planned_ending"),
+    Plan(46, "completed:planned_ending"),
+    Plan(42, "completed:ended_early_by_agreement", attended_cap=13),
+    Plan(38, "completed:planned_ending"),
+    Plan(34, "completed:planned_ending"),
+]
 STAGES = (
-    [(ReferralStatus.WAITING_FOR_ASSESSMENT, False)] * 12
-    + [(ReferralStatus.WAITING_FOR_ASSESSMENT, True)] * 6
-    + [(ReferralStatus.ASSESSED, True)] * 6
-    + [(ReferralStatus.ACCEPTED_FOR_IPT, True)] * 8
+    [(ReferralStatus.WAITING_FOR_ASSESSMENT, False)] * 10
+    + [(ReferralStatus.WAITING_FOR_ASSESSMENT, True)] * 4
+    + [(ReferralStatus.ASSESSED, True)] * 4
+    + [(ReferralStatus.ACCEPTED_FOR_IPT, True)] * len(COURSE_PLANS)
     + [(ReferralStatus.DECLINED_OR_SIGNPOSTED, True)] * 3
     + [(ReferralStatus.WITHDRAWN, False)] * 3
 )
@@ -282,7 +308,12 @@ REASONS = [
 ]
 
 
-def _others(admin: User, users: dict[str, User], sites: list[Site], today: dt.date) -> None:
+def _others(
+    admin: User, users: dict[str, User], sites: list[Site], today: dt.date
+) -> list[tuple[Referral, Plan, str]]:
+    """The other clients; returns the accepted referrals with the course each will have."""
+    plans = iter(COURSE_PLANS)
+    accepted = []
     rng = random.Random(2026)  # noqa: S311 (demo data)
     therapists = [
         users[name]
@@ -310,8 +341,13 @@ def _others(admin: User, users: dict[str, User], sites: list[Site], today: dt.da
             consent_sms=rng.random() < 0.6,
             consent_letter=rng.random() < 0.4,
         )
-        # Waits spread from a few days to beyond the 18-week mark.
-        received = today - dt.timedelta(days=3 + (index * 11) % 150)
+        # Waits spread from a few days to beyond the 18-week mark; accepted referrals arrived
+        # a few weeks before their course began.
+        plan = next(plans) if status == ReferralStatus.ACCEPTED_FOR_IPT else None
+        if plan is not None:
+            received = today - dt.timedelta(weeks=max(plan.weeks_ago, 0) + 5)
+        else:
+            received = today - dt.timedelta(days=3 + (index * 11) % 150)
         referral = clients.add_referral(
             client=client,
             by=admin,
@@ -335,6 +371,10 @@ def _others(admin: User, users: dict[str, User], sites: list[Site], today: dt.da
                 by=therapist or admin,
                 reason=f"Demo: {step.label.lower()}.",
             )
+        if plan is not None:
+            medium = (Medium.FACE_TO_FACE, Medium.VIDEO, Medium.TELEPHONE)[index % 3]
+            accepted.append((referral, plan, medium))
+    return accepted
 
 
 def load(today: dt.date | None = None) -> bool:
@@ -347,8 +387,25 @@ def load(today: dt.date | None = None) -> bool:
         sites = [Site.objects.create(service=service, name=n, address=a) for n, a in SITES]
         users = _staff(service, sites)
         admin = users["ada.admin"]
-        _personas(admin, users, sites, today)
-        _others(admin, users, sites, today)
+        rachels, geoffreys = _personas(admin, users, sites, today)
+        others = _others(admin, users, sites, today)
+        demo_courses.set_up_service(service, sites, by=admin)
+        course_services.add_default_variants(service=service, by=admin)
+        now = timezone.now()
+        slots, rng = demo_courses.Slots(), random.Random(16)  # noqa: S311 (demo data)
+        rachel_course, geoffrey_course = demo_courses.create(
+            [
+                (rachels, demo_courses.Plan(7), Medium.FACE_TO_FACE),
+                (geoffreys, demo_courses.Plan(28, "completed:planned_ending"), Medium.VIDEO),
+            ],
+            today,
+            now,
+            slots=slots,
+            rng=rng,
+        )
+        demo_courses.create(others, today, now, slots=slots, rng=rng)
+        # The bereaved persona keeps in touch with a booster every two months.
+        demo_courses.boosters(geoffrey_course, every_days=56, count=3, now=now)
     return True
 
 

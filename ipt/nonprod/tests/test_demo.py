@@ -58,3 +58,32 @@ def test_a_printed_backup_code_signs_the_demo_therapist_in(loaded, client):
     caseload = client.get(reverse("clients:list")).content.decode()
     assert "Okafor" in caseload
     assert "Hartley" not in caseload
+
+
+def test_courses_are_at_every_state_with_a_year_of_mostly_attended_appointments(loaded):
+    from django.utils import timezone
+
+    from ipt.appointments.models import Appointment
+    from ipt.courses.models import Course
+
+    assert set(Course.objects.values_list("status", flat=True)) == set(Course.Status.values)
+    recorded = Appointment.objects.exclude(attendance="")
+    attended = recorded.filter(attendance__in=["5", "6"]).count()
+    assert 0.85 <= attended / recorded.count() <= 0.95
+    earliest = Appointment.objects.order_by("starts_at").first().starts_at
+    assert (timezone.now() - earliest).days >= 330
+
+
+def test_the_personas_courses_are_where_their_stories_say(loaded):
+    from ipt.courses.models import Course
+    from ipt.courses.services import progress
+
+    rachel = Course.objects.get(client__given_name="Rachel")
+    geoffrey = Course.objects.get(client__given_name="Geoffrey")
+    assert rachel.status == "treatment"
+    assert progress(rachel).phase == "middle"
+    assert geoffrey.status == "completed"
+    assert progress(geoffrey).attended == 16
+    boosters = geoffrey.appointments.filter(kind="booster")
+    assert boosters.count() == 3
+    assert boosters.filter(attendance="5").count() >= 1
