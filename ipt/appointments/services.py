@@ -91,7 +91,11 @@ class Slot:
 
 def _locked_course(course: Course) -> Course:
     """The course's row, locked, so writes to one course's diary happen one at a time."""
-    return Course.objects.select_for_update().select_related("service", "variant").get(pk=course.pk)
+    return (
+        Course.objects.select_for_update(of=("self",))
+        .select_related("service", "variant")
+        .get(pk=course.pk)
+    )
 
 
 def _check_kind(course: Course, kind: str) -> None:
@@ -499,7 +503,7 @@ def schedule_boosters(
 
 def _locked(appointment: Appointment) -> Appointment:
     return (
-        Appointment.objects.select_for_update()
+        Appointment.objects.select_for_update(of=("self",))
         .select_related("course", "room__site")
         .get(pk=appointment.pk)
     )
