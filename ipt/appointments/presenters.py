@@ -11,8 +11,8 @@ from django.utils import timezone
 from markupsafe import Markup
 
 from ipt.clients.presenters import full_name
+from ipt.core.dates import long_date, long_datetime, time_of_day
 
-from .dates import long_date, long_datetime, time_of_day
 from .models import REBOOKABLE, Appointment, Attendance, Kind, Medium
 from .sessions import NO_NUMBER, SessionNumber
 

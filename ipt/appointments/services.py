@@ -16,12 +16,12 @@ from django.utils import timezone
 
 from ipt.accounts.models import User
 from ipt.core import audit
+from ipt.core.dates import long_date, long_datetime
 from ipt.courses import services as courses
 from ipt.courses.models import FREQUENCY_DAYS, Course, Frequency
 from ipt.courses.rules import ATTENDED_CODES, CourseStatus
 from ipt.organisations.models import ClosureDate, Room, Site
 
-from .dates import long_date, long_datetime
 from .models import (
     FREES_THE_SLOT,
     IPT_CARE_ACTIVITY,

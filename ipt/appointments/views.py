@@ -16,12 +16,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ipt.clients.presenters import full_name
+from ipt.core.dates import long_date, long_datetime, week_start
 from ipt.courses import services as courses
 from ipt.courses.access import visible_courses
 from ipt.courses.rules import CourseStatus
 
 from . import access, presenters, services
-from .dates import long_date, long_datetime, week_start
 from .forms import BookForm, BoostersForm, MoveForm, RebookForm, RecordForm, SeriesForm
 from .models import REBOOKABLE, Appointment, Kind
 from .queries import session_numbers

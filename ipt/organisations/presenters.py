@@ -2,30 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.urls import reverse
 
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-
-
-def long_date(value: dt.date) -> str:
-    """'Friday 25 December 2026'."""
-    return f"{_DAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]} {value.year}"
+from ipt.core.dates import long_date
 
 
 def status_tag(is_active: bool) -> dict[str, str]:

@@ -3,11 +3,11 @@
 import datetime as dt
 
 from ipt.appointments import presenters
-from ipt.appointments.dates import long_datetime, week_start
 from ipt.appointments.models import Appointment, Medium
 from ipt.appointments.sessions import SessionNumber
 from ipt.appointments.tests.conftest import at
 from ipt.clients.models import Client
+from ipt.core.dates import long_datetime, week_start
 from ipt.courses.models import Course
 from ipt.courses.rules import Phase
 from ipt.organisations.models import Room, Site

@@ -6,6 +6,8 @@ import datetime as dt
 
 from django.utils import timezone
 
+from ipt.core.dates import MONTHS
+
 from .. import nhs_number
 from ..models import Client, ReferralStatus
 
@@ -14,20 +16,6 @@ EIGHTEEN_WEEKS = 126
 NOT_KNOWN = "Not known"
 NOT_GIVEN = "Not given"
 
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 STATUS_COLOURS = {
     ReferralStatus.WAITING_FOR_ASSESSMENT: "blue",
@@ -42,7 +30,7 @@ def long_date(value: dt.date | None) -> str:
     """'14 March 2026', as the NHS writes dates."""
     if value is None:
         return ""
-    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def date_and_time(value: dt.datetime | None) -> str:

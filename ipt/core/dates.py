@@ -1,4 +1,6 @@
-"""Dates and times as staff read them: 'Tuesday 24 November 2026, 10:00' (Europe/London)."""
+"""Dates and times as staff read them: 'Tuesday 24 November 2026, 10:00' (Europe/London).
+
+The one place month and day names are spelt out (no locale needed), for every app's presenters."""
 
 from __future__ import annotations
 
@@ -6,8 +8,8 @@ import datetime as dt
 
 from django.utils import timezone
 
-_DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
+DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
     "January",
     "February",
     "March",
@@ -25,7 +27,7 @@ _MONTHS = (
 
 def long_date(value: dt.date) -> str:
     """'Tuesday 24 November 2026'."""
-    return f"{_DAYS[value.weekday()]} {value.day} {_MONTHS[value.month - 1]} {value.year}"
+    return f"{DAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 def time_of_day(value: dt.datetime) -> str:
