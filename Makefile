@@ -17,7 +17,7 @@ PY := .venv/bin/python
 TYPED := ipt/core/audit.py $(wildcard ipt/*/services.py ipt/*/access.py) ipt/clients/nhs_number.py
 MANAGE := $(PY) manage.py
 
-.PHONY: dev test setup assets browser lint format typecheck check-ci serve demo clean
+.PHONY: dev test setup assets browser lint format worker demo clean
 
 dev: setup assets ## Set up, migrate SQLite under var/, load demo data, and serve on 127.0.0.1:$(PORT)
 	@mkdir -p var
@@ -57,6 +57,9 @@ lint: setup ## Lint, format check, migrations check, types of the services and s
 format: setup
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
+
+worker: setup ## Run background tasks (risk-alert escalation, reminders) beside `make dev`
+	$(MANAGE) db_worker
 
 demo: setup ## Load (or top up) the demo data without serving
 	@mkdir -p var

@@ -25,6 +25,8 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
     "ipt.core",
     "ipt.nhsuk_forms",
     "ipt.organisations",
@@ -32,6 +34,7 @@ INSTALLED_APPS = [
     "ipt.clients",
     "ipt.courses",
     "ipt.appointments",
+    "ipt.measures",
 ]
 
 MIDDLEWARE = [
@@ -122,6 +125,9 @@ AXES_VERBOSE = False
 # Lockout is per account, as the service requires. Locking by IP address as well would lock out a
 # whole clinic behind one NAT address; rate-limit by address at the reverse proxy instead.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# Background work (risk-alert escalation, reminders) runs in `manage.py db_worker`.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 OTP_TOTP_ISSUER = "IPT service"
 BACKUP_CODE_COUNT = 10
