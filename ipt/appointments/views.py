@@ -20,10 +20,12 @@ from ipt.core.dates import long_date, long_datetime, week_start
 from ipt.courses import services as courses
 from ipt.courses.access import visible_courses
 from ipt.courses.rules import CourseStatus
+from ipt.measures import access as measures_access
+from ipt.measures import services as measures
 
 from . import access, presenters, services
 from .forms import BookForm, BoostersForm, MoveForm, RebookForm, RecordForm, SeriesForm
-from .models import REBOOKABLE, Appointment, Kind
+from .models import FREES_THE_SLOT, REBOOKABLE, Appointment, Kind
 from .queries import session_numbers
 from .sessions import number_sessions
 
@@ -54,6 +56,32 @@ def _appointment(request, pk: int, *, write: bool = False) -> Appointment:
     return appointment
 
 
+def _questionnaire_links(user, course, appointments) -> dict[int, dict[str, str]]:
+    """'Enter questionnaires' (or 'Questionnaires' once the set is entered) for each appointment
+    that was not cancelled, for those who may enter them; two queries for the whole course."""
+    if not measures_access.can_enter(user, course):
+        return {}
+    wanted = set(measures.instrument_codes_for(course))
+    entered: dict[int, set[str]] = {}
+    for appointment_id, code in (
+        measures_access.visible_responses(user)
+        .filter(course=course)
+        .values_list("appointment_id", "instrument_code")
+    ):
+        entered.setdefault(appointment_id, set()).add(code)
+    return {
+        appointment.pk: {
+            "href": reverse("measures:enter", kwargs={"pk": appointment.pk}),
+            "text": "Questionnaires"
+            if wanted <= entered.get(appointment.pk, set())
+            else "Enter questionnaires",
+            "hidden": f"for {long_datetime(appointment.starts_at)}",
+        }
+        for appointment in appointments
+        if appointment.attendance not in FREES_THE_SLOT
+    }
+
+
 def _course_context(course, **extra) -> dict:
     return {"course": course, "name": full_name(course.client), **extra}
 
@@ -78,6 +106,10 @@ def course_appointments(request, pk: int):
     numbers = number_sessions(appointments, contract.terms)
     can_book = access.can_book(request.user, course)
     rows = presenters.appointment_rows(appointments, numbers, can_book=can_book)
+    links = _questionnaire_links(request.user, course, appointments)
+    for appointment, row in zip(appointments, rows, strict=True):
+        if appointment.pk in links:
+            row["actions"] = [*row["actions"], links[appointment.pk]]
     kinds = [a.kind for a in appointments]
     context = _course_context(
         course,
@@ -199,6 +231,9 @@ def detail(request, pk: int):
             appointment,
             can_book=access.can_book(request.user, course),
             rebooked=rebooked_as is not None,
+        ),
+        "questionnaires": _questionnaire_links(request.user, course, [appointment]).get(
+            appointment.pk
         ),
         "rebooked_from": appointment.rebooked_from,
         "rebooked_as": rebooked_as,

@@ -17,6 +17,8 @@ from ipt.courses import access as course_access
 from ipt.courses import presenters as course_presenters
 from ipt.courses import services as course_services
 from ipt.courses.access import can_open_course
+from ipt.measures import access as measures_access
+from ipt.measures import presenters as measures_presenters
 
 from . import access, presenters, services
 from .forms import (
@@ -38,6 +40,17 @@ def _require_manage(request) -> None:
         raise Http404
 
 
+def _risk_alerts(user, alerts, *, name_clients: bool) -> list[dict]:
+    """Open risk alerts for the callout at the top of a page, with the links to act on them."""
+    alerts = list(alerts)
+    names = {a.client_id: presenters.full_name(a.client) for a in alerts} if name_clients else {}
+    return measures_presenters.alert_items(
+        alerts,
+        acknowledgeable=measures_access.acknowledgeable(user, alerts),
+        client_names=names,
+    )
+
+
 def _page(request, items):
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     return page, presenters.pagination_params(request.GET, page)
@@ -52,6 +65,7 @@ def client_list(request):
         clients = clients.matching(form.cleaned_data["q"])
     page, pagination = _page(request, clients.with_newest_referrals())
     context = {
+        "alerts": _risk_alerts(user, measures_access.alerts_for_attention(user), name_clients=True),
         "form": form,
         "rows": presenters.client_rows(page.object_list),
         "page_links": pagination,
@@ -125,7 +139,15 @@ def client_detail(request, pk: int):
         ):
             panel["actions"].append(course_presenters.open_course_action(referral))
     expiry = None if can_manage else access.break_glass_expiry(user, client)
+    alerts = (
+        measures_access.visible_alerts(user)
+        .open()
+        .filter(client=client)
+        .select_related("client", "response")
+        .order_by("raised_at", "pk")
+    )
     context = {
+        "alerts": _risk_alerts(user, alerts, name_clients=False),
         "client": client,
         "name": presenters.full_name(client),
         "demographics": presenters.demographic_rows(client, today),

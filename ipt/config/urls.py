@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("ipt.clients.urls")),
     path("", include("ipt.courses.urls")),
     path("", include("ipt.appointments.urls")),
+    path("", include("ipt.measures.urls")),
 ]
 
 handler400 = "ipt.core.views.bad_request"

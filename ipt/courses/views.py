@@ -19,6 +19,7 @@ from ipt.clients import services as clients_services
 from ipt.clients.models import ReferralStatus
 from ipt.clients.presenters import full_name, long_date
 from ipt.core.http import submitted
+from ipt.measures import progress as measures_progress
 
 from . import access, presenters, services
 from .forms import (
@@ -165,6 +166,8 @@ def course_detail(request, pk: int):
     )
     clients_services.record_view(client=course.client, by=user)
     context = {"course": course, "name": full_name(course.client), "page": page}
+    if clients_access.can_see_clinical(user):
+        context["scores"] = measures_progress.panel(course, contract=contracts[0])
     return render(request, "courses/detail.jinja", context)
 
 

@@ -1,0 +1,103 @@
+"""Who may see questionnaire answers and risk alerts, and who may enter, correct and acknowledge.
+
+Answers and alerts are clinical: administrators never see them. Everyone else reaches them
+through the courses they may open; a supervisor or service manager an alert was escalated to
+also sees that alert.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+
+from ipt.accounts.models import Supervision
+from ipt.appointments.models import Appointment
+from ipt.clients.access import can_see_clinical
+from ipt.courses.access import can_manage_course, visible_courses
+from ipt.courses.models import Course
+
+from .models import Response, ResponseQuerySet, RiskAlert, RiskAlertQuerySet
+
+
+def visible_responses(user) -> ResponseQuerySet:
+    """Responses (every version) of the courses the user may open, for clinicians only."""
+    if not can_see_clinical(user):
+        return Response.objects.none()
+    return Response.objects.filter(course__in=visible_courses(user).values("pk"))
+
+
+def visible_alerts(user) -> RiskAlertQuerySet:
+    """Risk alerts of the courses the user may open, and those escalated to them."""
+    if not can_see_clinical(user):
+        return RiskAlert.objects.none()
+    escalated_to_them = RiskAlert.escalated_to.through.objects.filter(user=user).values(
+        "riskalert_id"
+    )
+    return RiskAlert.objects.filter(
+        Q(course__in=visible_courses(user).values("pk"))
+        | Q(pk__in=escalated_to_them, course__service_id=user.service_id)
+    )
+
+
+def alerts_for_attention(user) -> RiskAlertQuerySet:
+    """Open alerts the user must act on: their own clients', and those escalated to them."""
+    if not can_see_clinical(user):
+        return RiskAlert.objects.none()
+    escalated_to_them = RiskAlert.escalated_to.through.objects.filter(user=user).values(
+        "riskalert_id"
+    )
+    return (
+        visible_alerts(user)
+        .open()
+        .filter(Q(therapist=user) | Q(pk__in=escalated_to_them))
+        .select_related("client", "response", "therapist")
+        .order_by("raised_at", "pk")
+    )
+
+
+def can_enter(user, course: Course) -> bool:
+    """Enter and correct questionnaires: the course's therapist, their supervisor, managers."""
+    return can_see_clinical(user) and can_manage_course(user, course)
+
+
+def can_enter_for(user, appointment: Appointment) -> bool:
+    return can_enter(user, appointment.course)
+
+
+def _supervises(user, therapist_id: int) -> bool:
+    return (
+        bool(user.is_supervisor)
+        and Supervision.objects.filter(supervisor=user, supervisee_id=therapist_id).exists()
+    )
+
+
+def can_acknowledge(user, alert: RiskAlert) -> bool:
+    """The responsible therapist, their supervisor, or a service manager of the service."""
+    if not can_see_clinical(user) or user.service_id != alert.course.service_id:
+        return False
+    return (
+        alert.therapist_id == user.pk
+        or bool(user.is_service_manager)
+        or _supervises(user, alert.therapist_id)
+    )
+
+
+def acknowledgeable(user, alerts) -> set[int]:
+    """Which of these alerts the user may acknowledge, in at most one query."""
+    alerts = list(alerts)
+    if not alerts or not can_see_clinical(user):
+        return set()
+    supervisees: set[int] = set()
+    if user.is_supervisor:
+        supervisees = set(
+            Supervision.objects.filter(supervisor=user).values_list("supervisee_id", flat=True)
+        )
+    return {
+        alert.pk
+        for alert in alerts
+        if alert.client.service_id == user.service_id
+        and (
+            alert.therapist_id == user.pk
+            or user.is_service_manager
+            or alert.therapist_id in supervisees
+        )
+    }

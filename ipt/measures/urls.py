@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "measures"
+urlpatterns = [
+    path("appointments/<int:pk>/questionnaires/", views.enter, name="enter"),
+    path("responses/<int:pk>/", views.response_detail, name="response"),
+    path("responses/<int:pk>/correct/", views.correct, name="correct"),
+    path("risk-alerts/", views.alerts, name="alerts"),
+    path("risk-alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("service/risk-alerts/", views.settings, name="settings"),
+]
