@@ -23,6 +23,8 @@ from ipt.appointments.models import Medium
 from ipt.clients import services as clients
 from ipt.clients.models import ProblemDescriptor, Referral, ReferralSource, ReferralStatus, Urgency
 from ipt.courses import services as course_services
+from ipt.measures import services as measures
+from ipt.measures.models import RiskAlert
 from ipt.organisations.models import Service, Site
 
 from . import demo_courses
@@ -194,7 +196,7 @@ def _personas(
         by=admin,
         site=sites[0],
         source=ReferralSource.GP,
-        received_on=today - dt.timedelta(weeks=12),
+        received_on=today - dt.timedelta(weeks=27),
         problem_descriptor=ProblemDescriptor.DEPRESSION,
         urgency=Urgency.ROUTINE,
         reason=(
@@ -395,8 +397,21 @@ def load(today: dt.date | None = None) -> bool:
         slots, rng = demo_courses.Slots(), random.Random(16)  # noqa: S311 (demo data)
         rachel_course, geoffrey_course = demo_courses.create(
             [
-                (rachels, demo_courses.Plan(7), Medium.FACE_TO_FACE),
-                (geoffreys, demo_courses.Plan(28, "completed:planned_ending"), Medium.VIDEO),
+                # Both personas finish their 16 sessions, reliably recovered.
+                (
+                    rachels,
+                    demo_courses.Plan(22, "completed:planned_ending"),
+                    Medium.FACE_TO_FACE,
+                    demo_courses.Trajectory(phq9=(17, 5), gad7=(13, 4), wsas=(24, 8)),
+                ),
+                (
+                    geoffreys,
+                    demo_courses.Plan(28, "completed:planned_ending"),
+                    Medium.VIDEO,
+                    demo_courses.Trajectory(
+                        phq9=(19, 6), gad7=(11, 4), wsas=(26, 9), q9_at_first=1
+                    ),
+                ),
             ],
             today,
             now,
@@ -404,6 +419,17 @@ def load(today: dt.date | None = None) -> bool:
             rng=rng,
         )
         demo_courses.create(others, today, now, slots=slots, rng=rng)
+        # Theo saw the answer to question 9 at Geoffrey's first session and acted on it.
+        for alert in RiskAlert.objects.filter(course=geoffrey_course):
+            measures.acknowledge(
+                alert=alert,
+                by=geoffrey_course.therapist,
+                action_note=(
+                    "Talked with Geoffrey in the session: passive thoughts of not wanting to go "
+                    "on since his wife died, no plans or intent. Agreed a safety plan with his "
+                    "daughter as a contact; crisis numbers given."
+                ),
+            )
         # The bereaved persona keeps in touch with a booster every two months.
         demo_courses.boosters(geoffrey_course, every_days=56, count=3, now=now)
     return True

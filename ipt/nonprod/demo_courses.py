@@ -19,6 +19,7 @@ from ipt.appointments.models import Appointment, Medium
 from ipt.clients.models import Referral
 from ipt.courses import services as courses
 from ipt.courses.models import Course, TherapyVariant
+from ipt.measures import services as measures
 from ipt.organisations.models import Room, Service, Site
 
 LONDON = ZoneInfo("Europe/London")
@@ -76,6 +77,16 @@ def _first_start(today: dt.date, weeks_ago: int, weekday: int, hour: int) -> dt.
     return dt.datetime.combine(day, dt.time(hour), tzinfo=LONDON)
 
 
+def _typical(rng: random.Random) -> Trajectory:
+    """Most clients improve; some stall; a few get worse (fixed seed)."""
+    start = rng.randrange(12, 22)
+    end = rng.choice([5, 6, 7, 8, 9, start - 3, start + 2])
+    anxious = rng.randrange(8, 17)
+    return Trajectory(
+        phq9=(start, end), gad7=(anxious, max(anxious - (start - end), 3)), wsas=(22, 12)
+    )
+
+
 def _open_day_before(moment: dt.datetime) -> dt.datetime:
     """The same time on this day, or the nearest earlier weekday the service is open."""
     while moment.weekday() >= 5 or moment.date() in CLOSURES:
@@ -113,8 +124,52 @@ def _rebook_after_hours(appointment: Appointment, by: User) -> Appointment | Non
     return None
 
 
-def _record_past(course: Course, by: User, rng: random.Random, now: dt.datetime, cap: int | None):
-    """Record outcomes for the course's past treatment sessions; rebook missed ones."""
+@dataclass(frozen=True)
+class Trajectory:
+    """Where a client's PHQ-9, GAD-7 and WSAS start and where they head over 16 sessions."""
+
+    phq9: tuple[int, int]
+    gad7: tuple[int, int]
+    wsas: tuple[int, int]
+    q9_at_first: int = 0  # question 9 at the first session (raises a risk alert when 1 or more)
+
+
+def _spread(total: int, items: int, most: int, rng: random.Random) -> list[int]:
+    """`items` answers from 0 to `most` that add up to `total`."""
+    values = [0] * items
+    for _ in range(total):
+        open_items = [i for i, v in enumerate(values) if v < most]
+        values[rng.choice(open_items)] += 1
+    return values
+
+
+def _answers(trajectory: Trajectory, session: int, rng: random.Random) -> dict[str, dict[str, int]]:
+    """The questionnaires for one session: a noisy line from the start to the end."""
+
+    def at(span: tuple[int, int], most: int) -> int:
+        start, end = span
+        value = start + (end - start) * min(session - 1, 15) / 15 + rng.choice((-1, 0, 0, 1))
+        return max(0, min(most, round(value)))
+
+    q9 = trajectory.q9_at_first if session == 1 else 0
+    phq = _spread(max(at(trajectory.phq9, 27) - q9, 0), 8, 3, rng)
+    phq9 = {f"q{n + 1}": v for n, v in enumerate(phq)} | {"q9": q9}
+    phq9["q10"] = min(3, 1 + sum(phq) // 9) if sum(phq9.values()) else 0
+    gad7 = {f"q{n + 1}": v for n, v in enumerate(_spread(at(trajectory.gad7, 21), 7, 3, rng))}
+    wsas = {f"q{n + 1}": v for n, v in enumerate(_spread(at(trajectory.wsas, 40), 5, 8, rng))}
+    return {"PHQ9": phq9, "GAD7": gad7, "WSAS": wsas}
+
+
+def _record_past(
+    course: Course,
+    by: User,
+    rng: random.Random,
+    now: dt.datetime,
+    cap: int | None,
+    trajectory: Trajectory | None = None,
+):
+    """Record outcomes for the course's past treatment sessions, with the questionnaires the
+    client completed at each attended one; rebook missed ones."""
     attended = 0
     queue = list(course.appointments.filter(kind="treatment").order_by("starts_at"))
     while queue:
@@ -125,6 +180,14 @@ def _record_past(course: Course, by: User, rng: random.Random, now: dt.datetime,
         appointments.record_attendance(appointment=appointment, attendance=code, by=by)
         if code in {"5", "6"}:
             attended += 1
+            if trajectory is not None:
+                measures.submit_set(
+                    appointment=appointment,
+                    answers_by_instrument=_answers(trajectory, attended, rng),
+                    entry_mode="therapist_in_session",
+                    by=by,
+                    effective_at=appointment.starts_at,
+                )
             continue
         # A missed or cancelled session is rebooked two days later after the weekly slots.
         again = _rebook_after_hours(appointment, by)
@@ -138,6 +201,7 @@ def _course(
     referral: Referral,
     variant: TherapyVariant,
     plan: Plan,
+    trajectory: Trajectory | None = None,
     medium: str,
     slots: Slots,
     today: dt.date,
@@ -178,7 +242,7 @@ def _course(
         by=therapist,
         **_where(medium, referral.site, therapist),
     )
-    _record_past(course, therapist, rng, now, plan.attended_cap)
+    _record_past(course, therapist, rng, now, plan.attended_cap, trajectory or _typical(rng))
     if plan.ending:
         status, reason = plan.ending.split(":")
         # Sessions after the last one recorded: missed (dropping out), else cancelled.
@@ -217,7 +281,7 @@ def set_up_service(service: Service, sites: list[Site], by: User) -> None:
 
 
 def create(
-    plans: list[tuple[Referral, Plan, str]],
+    plans: list[tuple],
     today: dt.date,
     now: dt.datetime,
     *,
@@ -227,13 +291,14 @@ def create(
     """A course for each (referral, plan, medium), in the order given; `slots` keeps every
     therapist's weekly series apart across calls."""
     made = []
-    for referral, plan, medium in plans:
+    for referral, plan, medium, *rest in plans:
         variant = TherapyVariant.objects.get(service_id=referral.service_id, code="individual")
         made.append(
             _course(
                 referral=referral,
                 variant=variant,
                 plan=plan,
+                trajectory=rest[0] if rest else None,
                 medium=medium,
                 slots=slots,
                 today=today,

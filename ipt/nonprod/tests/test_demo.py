@@ -80,10 +80,16 @@ def test_the_personas_courses_are_where_their_stories_say(loaded):
 
     rachel = Course.objects.get(client__given_name="Rachel")
     geoffrey = Course.objects.get(client__given_name="Geoffrey")
-    assert rachel.status == "treatment"
-    assert progress(rachel).phase == "middle"
-    assert geoffrey.status == "completed"
-    assert progress(geoffrey).attended == 16
+    from ipt.measures import progress as scores
+    from ipt.measures.models import RiskAlert
+
+    for course in (rachel, geoffrey):
+        assert course.status == "completed"
+        assert progress(course).attended == 16
+        outcome = scores.outcome_of(course, scores.series_of(course))
+        assert outcome.finished and outcome.reliable_recovery, outcome.explanation
+    alert = RiskAlert.objects.get(course=geoffrey)
+    assert alert.acknowledged_at is not None
     boosters = geoffrey.appointments.filter(kind="booster")
     assert boosters.count() == 3
     assert boosters.filter(attendance="5").count() >= 1
