@@ -19,6 +19,7 @@ from ipt.courses import services as course_services
 from ipt.courses.access import can_open_course
 from ipt.measures import access as measures_access
 from ipt.measures import presenters as measures_presenters
+from ipt.measures import progress as measures_progress
 
 from . import access, presenters, services
 from .forms import (
@@ -159,6 +160,9 @@ def client_detail(request, pk: int):
         "can_manage": can_manage,
         "break_glass_until": presenters.date_and_time(expiry),
     }
+    if courses and access.can_see_clinical(user):
+        # The most recent course's charts and outcome, as on its own page.
+        context["scores"] = measures_progress.panel(courses[0])
     return render(request, "clients/detail.jinja", context)
 
 

@@ -121,3 +121,16 @@ def test_the_course_page_shows_the_charts_and_the_outcome_to_clinicians(
         as_user(administrator).get(reverse("courses:detail", args=[treated.pk])).content.decode()
     )
     assert 'class="ipt-chart"' not in hidden
+
+
+def test_the_client_record_shows_the_latest_courses_charts_to_clinicians_only(
+    treated, therapist, administrator, as_user
+):
+    from django.urls import reverse
+
+    _sessions(treated, therapist, [(18, 12), (16, 11), (13, 9)])
+    url = reverse("clients:detail", args=[treated.client_id])
+    page = as_user(therapist).get(url).content.decode()
+    assert page.count('class="ipt-chart"') == 3
+    assert page.count('class="ipt-chart__point"') == 6  # PHQ-9 and GAD-7, three sessions each
+    assert 'class="ipt-chart"' not in as_user(administrator).get(url).content.decode()

@@ -61,6 +61,15 @@ def test_a_therapist_enters_the_questionnaires_and_acknowledges_a_risk_alert(
     page.get_by_role("link", name="Correct the answers").click()
     expect(page.get_by_role("heading", name="Correct the PHQ-9")).to_be_visible()
     assert_accessible(page)
+
+    # When she adds the missing difficulty answer as a correction, the PHQ-9 is complete
+    page.get_by_role("group", name="10. ", exact=False).first.get_by_label(
+        "Somewhat difficult", exact=True
+    ).check()
+    page.get_by_label("Why are you correcting these answers?").fill(
+        "The client answered question 10 after we talked"
+    )
+    page.get_by_role("button", name="Save correction").click()
     page.goto("/risk-alerts/")
     expect(page.get_by_role("link", name="Rachel Okafor", exact=True)).to_be_visible()
     assert_accessible(page)
@@ -77,4 +86,7 @@ def test_a_therapist_enters_the_questionnaires_and_acknowledges_a_risk_alert(
     # Then the client's record no longer shows an open alert
     expect(page.get_by_text("Alert acknowledged for Rachel Okafor")).to_be_visible()
     expect(page.get_by_text("answered 'Several days'")).to_have_count(0)
+    # And the record's charts show the scores just entered (complete forms only)
+    expect(page.locator("svg.ipt-chart")).to_have_count(3)
+    expect(page.locator("circle.ipt-chart__point")).to_have_count(1)  # the corrected PHQ-9
     assert_accessible(page)
