@@ -5,10 +5,12 @@ against the WCAG 2.2 AA rules.
 """
 
 import os
+import threading
 from collections.abc import Iterator
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from django.db.backends.signals import connection_created
 from playwright.sync_api import Browser, Page, sync_playwright
 
 CHROMIUM = os.environ.get("IPT_CHROMIUM", "/usr/bin/chromium")
@@ -50,6 +52,15 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser, live_server) -> Iterator[Page]:
+    # Playwright's sync API runs the journey in another greenlet, so Django's per-context
+    # connection handler opens a second database connection there. Close every connection this
+    # thread opens during the journey, or PostgreSQL cannot drop the test database at the end.
+    opened: list = []
+
+    def remember(sender, connection, **kwargs):
+        opened.append(connection)
+
+    connection_created.connect(remember, weak=False)
     context = browser.new_context(base_url=live_server.url, locale="en-GB")
     context.set_default_timeout(10_000)
     page = context.new_page()
@@ -59,6 +70,10 @@ def page(browser, live_server) -> Iterator[Page]:
     page.on("pageerror", lambda error: problems.append(str(error)))
     yield page
     context.close()
+    connection_created.disconnect(remember)
+    for connection in opened:
+        if connection._thread_ident == threading.get_ident():
+            connection.close()
     # Pages answered 404 or 422 on purpose (a record out of scope, an invalid form).
     on_purpose = ("status of 404", "status of 422")
     assert [p for p in problems if not any(status in p for status in on_purpose)] == []

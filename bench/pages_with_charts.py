@@ -1,4 +1,4 @@
-"""How long the course page takes with all three charts over 104 sessions of scores.
+"""How long the client record and the course page take with all three charts over 104 sessions.
 
 Run: .venv/bin/python bench/course_page_with_charts.py [REQUESTS]
 A throwaway SQLite file; 104 attended weekly sessions, each with PHQ-9, GAD-7 and WSAS (312
@@ -61,7 +61,14 @@ def main(requests: int) -> None:
             effective_at=appointment.starts_at,
         )
     http = signed_in(tessa)
-    url = reverse("courses:detail", args=[course.pk])
+    for url in (
+        reverse("clients:detail", args=[course.client_id]),
+        reverse("courses:detail", args=[course.pk]),
+    ):
+        measure(http, url, requests)
+
+
+def measure(http, url: str, requests: int) -> None:
     assert http.get(url).status_code == 200
     timings = []
     for _ in range(requests):
@@ -72,7 +79,7 @@ def main(requests: int) -> None:
     with CaptureQueriesContext(connection) as queries:
         page = http.get(url).content.decode()
     timings.sort()
-    print(f"points drawn: {page.count('ipt-chart__point')}; queries: {len(queries)}")
+    print(f"{url}: points drawn {page.count('ipt-chart__point')}; queries {len(queries)}")
     print(
         f"{requests} requests: median {statistics.median(timings):.1f} ms, "
         f"90th percentile {timings[int(len(timings) * 0.9) - 1]:.1f} ms, max {timings[-1]:.1f} ms"
