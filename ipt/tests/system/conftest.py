@@ -32,18 +32,34 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.system)
 
 
+def _close_on_this_thread(connections: list) -> None:
+    for connection in connections:
+        if connection._thread_ident == threading.get_ident():
+            connection.close()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     # Playwright's sync API keeps an event loop in this thread; the journeys' own ORM calls are
     # still synchronous, so tell Django they are safe while the browser is open.
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    # While the browser is open, code on this thread may run in Playwright's greenlet, where
+    # Django opens connections of its own; close them all before the test database is dropped.
+    opened: list = []
+
+    def remember(sender, connection, **kwargs):
+        opened.append(connection)
+
+    connection_created.connect(remember, weak=False)
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             yield browser
             browser.close()
     finally:
+        connection_created.disconnect(remember)
+        _close_on_this_thread(opened)
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
@@ -71,9 +87,7 @@ def page(browser, live_server) -> Iterator[Page]:
     yield page
     context.close()
     connection_created.disconnect(remember)
-    for connection in opened:
-        if connection._thread_ident == threading.get_ident():
-            connection.close()
+    _close_on_this_thread(opened)
     # Pages answered 404 or 422 on purpose (a record out of scope, an invalid form).
     on_purpose = ("status of 404", "status of 422")
     assert [p for p in problems if not any(status in p for status in on_purpose)] == []
