@@ -51,6 +51,7 @@ browser: ## Debian's Chromium for the browser journeys, installed where missing
 lint: setup ## Lint, format check, migrations check, types of the services and scopes
 	.venv/bin/ruff check .
 	.venv/bin/ruff format --check .
+	@mkdir -p var
 	$(MANAGE) makemigrations --check --dry-run
 	.venv/bin/mypy $(TYPED)
 
