@@ -361,6 +361,27 @@ def series_slots(
     return slots
 
 
+def _arrangement_values(
+    medium: Medium | str,
+    site: Site | None,
+    room: Room | None,
+    phone_number: str,
+    client_attends: bool,
+    carer_attends: bool,
+    partner_attends: bool,
+) -> dict:
+    """The where-and-who of a series, in the form `_arrangement` checks."""
+    return {
+        "medium": str(medium),
+        "site": site,
+        "room": room,
+        "phone_number": phone_number,
+        "client_attends": client_attends,
+        "carer_attends": carer_attends,
+        "partner_attends": partner_attends,
+    }
+
+
 def _series(
     course: Course,
     *,
@@ -448,15 +469,9 @@ def book_series(
         every_days=every_days,
         minutes=minutes,
         by=by,
-        arrangement_values={
-            "medium": str(medium),
-            "site": site,
-            "room": room,
-            "phone_number": phone_number,
-            "client_attends": client_attends,
-            "carer_attends": carer_attends,
-            "partner_attends": partner_attends,
-        },
+        arrangement_values=_arrangement_values(
+            medium, site, room, phone_number, client_attends, carer_attends, partner_attends
+        ),
     )
 
 
@@ -489,15 +504,9 @@ def schedule_boosters(
         every_days=every_days,
         minutes=minutes,
         by=by,
-        arrangement_values={
-            "medium": str(medium),
-            "site": site,
-            "room": room,
-            "phone_number": phone_number,
-            "client_attends": client_attends,
-            "carer_attends": carer_attends,
-            "partner_attends": partner_attends,
-        },
+        arrangement_values=_arrangement_values(
+            medium, site, room, phone_number, client_attends, carer_attends, partner_attends
+        ),
     )
 
 
