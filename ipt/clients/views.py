@@ -57,6 +57,17 @@ def _page(request, items):
     return page, presenters.pagination_params(request.GET, page)
 
 
+def _not_on_track(user, clients) -> dict[int, list[str]]:
+    """Why each listed client's open course is not on track, for clinicians (by client id)."""
+    if not access.can_see_clinical(user):
+        return {}
+    courses = list(
+        course_access.visible_courses(user).open().filter(client__in=[c.pk for c in clients])
+    )
+    reasons = measures_progress.not_on_track_by_course(courses)
+    return {c.client_id: reasons[c.pk] for c in courses if reasons.get(c.pk)}
+
+
 @require_GET
 def client_list(request):
     user = request.user
@@ -65,10 +76,12 @@ def client_list(request):
     if form.is_valid() and form.cleaned_data["q"]:
         clients = clients.matching(form.cleaned_data["q"])
     page, pagination = _page(request, clients.with_newest_referrals())
+    not_on_track = _not_on_track(user, page.object_list)
     context = {
         "alerts": _risk_alerts(user, measures_access.alerts_for_attention(user), name_clients=True),
         "form": form,
-        "rows": presenters.client_rows(page.object_list),
+        "rows": presenters.client_rows(page.object_list, not_on_track),
+        "not_on_track_count": len(not_on_track),
         "page_links": pagination,
         "searched": bool(form.is_valid() and form.cleaned_data["q"]),
         "show_therapist": access.sees_colleagues_clients(user),

@@ -176,3 +176,19 @@ class SettingsForm(forms.Form):
             "max_length": "The crisis information must be 4000 characters or fewer",
         },
     )
+
+
+class QuestionnaireSetForm(forms.Form):
+    """Which questionnaires a client completes before every session, for a service or variant."""
+
+    instrument_codes = forms.MultipleChoiceField(
+        label="Questionnaires before every session",
+        help_text="Select all that apply. NHS Talking Therapies services collect PHQ-9, GAD-7 "
+        "and WSAS at every session",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one questionnaire"},
+    )
+
+    def __init__(self, *args, choices: Sequence[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["instrument_codes"].choices = list(choices)

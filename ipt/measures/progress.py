@@ -7,11 +7,14 @@ and `courses.rules`, so the course page, the reports and the data-set export agr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models import Count
 from django.utils import timezone
 
+from ipt.appointments.models import Appointment
 from ipt.core.dates import MONTHS
 from ipt.courses.models import Course, TreatmentContract
 from ipt.courses.services import current_contract, progress
@@ -43,20 +46,57 @@ def _when(response: Response) -> str:
     return f"{local.day} {MONTHS[local.month - 1]} {local.year}"
 
 
-def series_of(course: Course) -> dict[str, Series]:
-    """Scores by measure, from current complete responses with a session number (one query)."""
-    found: dict[str, list[Point]] = {}
-    responses = (
-        Response.objects.filter(course=course)
+def _charted_responses(**where):
+    return (
+        Response.objects.filter(**where)
         .for_outcomes()
         .exclude(session_number__isnull=True)
         .order_by("effective_at", "pk")
     )
-    for response in responses:
-        found.setdefault(response.instrument_code, []).append(
-            Point(session=response.session_number, score=response.total, when=_when(response))
-        )
+
+
+def _point(response: Response) -> Point:
+    return Point(session=response.session_number, score=response.total, when=_when(response))
+
+
+def series_of(course: Course) -> dict[str, Series]:
+    """Scores by measure, from current complete responses with a session number (one query)."""
+    found: dict[str, list[Point]] = {}
+    for response in _charted_responses(course=course):
+        found.setdefault(response.instrument_code, []).append(_point(response))
     return {code: Series(code, points) for code, points in found.items()}
+
+
+def not_on_track_by_course(courses: Iterable[Course]) -> dict[int, list[str]]:
+    """`not_on_track` for many open courses at once (three queries), for caseload lists."""
+    open_courses = {course.pk: course for course in courses if course.is_open}
+    if not open_courses:
+        return {}
+    found: dict[int, dict[str, list[Point]]] = {pk: {} for pk in open_courses}
+    for response in _charted_responses(course_id__in=open_courses):
+        found[response.course_id].setdefault(response.instrument_code, []).append(_point(response))
+    contracts: dict[int, TreatmentContract] = {}
+    for contract in TreatmentContract.objects.filter(course_id__in=open_courses).order_by(
+        "course_id", "version"
+    ):
+        contracts[contract.course_id] = contract
+    attended = dict(
+        Appointment.objects.filter(course_id__in=open_courses)
+        .treatment()
+        .attended()
+        .values("course_id")
+        .annotate(n=Count("pk"))
+        .values_list("course_id", "n")
+    )
+    return {
+        pk: not_on_track(
+            course,
+            {code: Series(code, points) for code, points in found[pk].items()},
+            contracts[pk],
+            attended.get(pk, 0),
+        )
+        for pk, course in open_courses.items()
+    }
 
 
 def outcome_of(

@@ -156,6 +156,34 @@ def configure_set(
     return found
 
 
+@transaction.atomic
+def use_service_set(*, variant: TherapyVariant, by: User) -> None:
+    """The variant goes back to the service's questionnaires (its own set is removed)."""
+    found = QuestionnaireSet.objects.select_for_update().filter(
+        service_id=variant.service_id, variant=variant
+    )
+    current = found.first()
+    if current is None:
+        return
+    before = list(current.instrument_codes)
+    audit.record(
+        by=by,
+        action=audit.Action.DELETE,
+        obj=current,
+        summary=f"Questionnaires before every session of {variant.name}: the service's set",
+        changes={"instrument_codes": [before, None]},
+    )
+    current.delete()
+
+
+def sets_of(service: Service) -> dict[int | None, list[str]]:
+    """The configured questionnaire sets by variant id (None: the service's own set)."""
+    return {
+        found.variant_id: list(found.instrument_codes)
+        for found in QuestionnaireSet.objects.filter(service=service)
+    }
+
+
 def _clean(instrument: Instrument, answers: Mapping[str, object]) -> dict[str, int]:
     """The answers as item id → int, checked by the instrument (InvalidAnswers if not valid)."""
     cleaned: dict[str, int] = {}

@@ -10,4 +10,11 @@ urlpatterns = [
     path("risk-alerts/", views.alerts, name="alerts"),
     path("risk-alerts/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
     path("service/risk-alerts/", views.settings, name="settings"),
+    path("service/questionnaires/", views.questionnaire_sets, name="sets"),
+    path("service/questionnaires/service/", views.questionnaire_set, name="set_default"),
+    path(
+        "service/questionnaires/variants/<int:variant_pk>/",
+        views.questionnaire_set,
+        name="set_variant",
+    ),
 ]

@@ -9,15 +9,23 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ipt.appointments.access import visible_appointments
 from ipt.clients.presenters import full_name
 from ipt.core.dates import long_datetime
 from ipt.core.http import submitted
+from ipt.courses.access import variants_for
 
-from . import access, presenters, services
-from .forms import AcknowledgeForm, CorrectionForm, EnterForm, SettingsForm
+from . import access, instruments, presenters, services
+from .forms import (
+    AcknowledgeForm,
+    CorrectionForm,
+    EnterForm,
+    QuestionnaireSetForm,
+    SettingsForm,
+)
 from .instruments.base import InvalidAnswers
 
 
@@ -292,3 +300,76 @@ def settings(request):
                 return redirect("measures:settings")
         status = 422
     return render(request, "measures/settings.jinja", {"form": form}, status=status)
+
+
+def _require_configure(user) -> None:
+    """Service managers and administrators choose their service's questionnaires."""
+    if not (
+        user.is_authenticated
+        and user.service_id
+        and (user.is_service_manager or user.is_administrator)
+    ):
+        raise Http404
+
+
+def _names(codes) -> str:
+    return ", ".join(instruments.get(code).name for code in codes if code in instruments.codes())
+
+
+@require_GET
+def questionnaire_sets(request):
+    """The questionnaires before every session: the service's, and each variant's own or not."""
+    _require_configure(request.user)
+    sets = services.sets_of(request.user.service)
+    default = sets.get(None) or list(services.DEFAULT_SET)
+    rows = [
+        {
+            "name": variant.name,
+            "href": reverse("measures:set_variant", args=[variant.pk]),
+            "questionnaires": _names(sets[variant.pk])
+            if variant.pk in sets
+            else "The service's questionnaires",
+        }
+        for variant in variants_for(request.user).order_by("name")
+    ]
+    context = {"default": _names(default), "rows": rows}
+    return render(request, "measures/sets.jinja", context)
+
+
+@require_http_methods(["GET", "POST"])
+def questionnaire_set(request, variant_pk: int | None = None):
+    """Choose the questionnaires for the service, or for one IPT variant."""
+    _require_configure(request.user)
+    user = request.user
+    variant = None
+    if variant_pk is not None:
+        variant = get_object_or_404(variants_for(user), pk=variant_pk)
+    sets = services.sets_of(user.service)
+    own = sets.get(variant.pk if variant else None)
+    current = own or (sets.get(None) if variant else None) or list(services.DEFAULT_SET)
+    choices = [(code, instruments.get(code).name) for code in instruments.codes()]
+    form = QuestionnaireSetForm(
+        submitted(request), choices=choices, initial={"instrument_codes": current}
+    )
+    status = 200
+    if request.method == "POST":
+        if variant is not None and "use_service_set" in request.POST:
+            services.use_service_set(variant=variant, by=user)
+            messages.success(request, f"{variant.name} now uses the service's questionnaires")
+            return redirect("measures:sets")
+        if form.is_valid():
+            try:
+                services.configure_set(
+                    service=user.service,
+                    variant=variant,
+                    instrument_codes=form.cleaned_data["instrument_codes"],
+                    by=user,
+                )
+            except services.MeasuresRefused as refused:
+                form.add_error("instrument_codes", str(refused))
+            else:
+                messages.success(request, "Questionnaires saved")
+                return redirect("measures:sets")
+        status = 422
+    context = {"form": form, "variant": variant, "own": own is not None}
+    return render(request, "measures/set_form.jinja", context, status=status)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.urls import reverse
@@ -27,7 +27,9 @@ def current_referral(referrals: Iterable[Referral]) -> Referral | None:
     return next((r for r in referrals if r.is_open), referrals[0] if referrals else None)
 
 
-def client_row(client: Client, referral: Referral | None) -> dict[str, Any]:
+def client_row(
+    client: Client, referral: Referral | None, not_on_track: list[str] | None = None
+) -> dict[str, Any]:
     return {
         "name": full_name(client),
         "href": reverse("clients:detail", kwargs={"pk": client.pk}),
@@ -36,12 +38,17 @@ def client_row(client: Client, referral: Referral | None) -> dict[str, Any]:
         "nhs_number": formatted_nhs_number(client.nhs_number),
         "status": status_tag(referral.status) if referral else None,
         "therapist": therapist_name(referral),
+        "not_on_track": not_on_track or [],
     }
 
 
-def client_rows(clients: Iterable[Client]) -> list[dict[str, Any]]:
-    """Rows for the client list; each client carries `newest_referrals` (prefetched)."""
-    return [client_row(c, current_referral(c.newest_referrals)) for c in clients]
+def client_rows(
+    clients: Iterable[Client], not_on_track: Mapping[int, list[str]] | None = None
+) -> list[dict[str, Any]]:
+    """Rows for the client list; each client carries `newest_referrals` (prefetched).
+    `not_on_track` gives, by client id, why their open course is not on track."""
+    reasons = not_on_track or {}
+    return [client_row(c, current_referral(c.newest_referrals), reasons.get(c.pk)) for c in clients]
 
 
 def duplicate_rows(clients: Iterable[Client]) -> list[dict[str, str]]:

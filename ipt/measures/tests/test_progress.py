@@ -134,3 +134,31 @@ def test_the_client_record_shows_the_latest_courses_charts_to_clinicians_only(
     assert page.count('class="ipt-chart"') == 3
     assert page.count('class="ipt-chart__point"') == 6  # PHQ-9 and GAD-7, three sessions each
     assert 'class="ipt-chart"' not in as_user(administrator).get(url).content.decode()
+
+
+def test_it_finds_not_on_track_courses_in_a_caseload_as_the_course_page_does(
+    treated, therapist, other_therapist, site, manager, django_assert_num_queries
+):
+    from ipt.courses.tests.factories import open_course
+
+    _sessions(treated, therapist, [(12, 8), (18, 8)])
+    steady = open_course(therapist=other_therapist, site=site, by=manager)
+    courses.change_status(course=steady, to_status="treatment", by=other_therapist)
+    _sessions(steady, other_therapist, [(14, 9), (13, 9)])
+
+    with django_assert_num_queries(3):
+        found = progress.not_on_track_by_course([treated, steady])
+
+    assert found[treated.pk] == progress.not_on_track(treated, progress.series_of(treated))
+    assert found[treated.pk] == [
+        "PHQ-9 rose from 12 to 18: a reliable deterioration (6 points or more)"
+    ]
+    assert found[steady.pk] == []
+
+
+def test_it_leaves_ended_courses_out_of_the_caseload_check(treated, therapist):
+    _sessions(treated, therapist, [(12, 8), (18, 8)])
+    courses.change_status(
+        course=treated, to_status="dropped_out", by=therapist, reason_code="stopped_attending"
+    )
+    assert progress.not_on_track_by_course([treated]) == {}
