@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ipt.clients.access import can_see_clinical
 from ipt.clients.presenters import full_name
 from ipt.core.dates import long_date, long_datetime, week_start
 from ipt.courses import services as courses
@@ -107,9 +108,17 @@ def course_appointments(request, pk: int):
     can_book = access.can_book(request.user, course)
     rows = presenters.appointment_rows(appointments, numbers, can_book=can_book)
     links = _questionnaire_links(request.user, course, appointments)
-    for appointment, row in zip(appointments, rows, strict=True):
+    clinical = can_see_clinical(request.user)
+    for appointment, row, number in zip(appointments, rows, numbers, strict=True):
         if appointment.pk in links:
             row["actions"] = [*row["actions"], links[appointment.pk]]
+        if clinical and number.number is not None:
+            note = {
+                "href": reverse("notes:note", kwargs={"pk": appointment.pk}),
+                "text": "Session note",
+                "hidden": f"for {long_datetime(appointment.starts_at)}",
+            }
+            row["actions"] = [*row["actions"], note]
     kinds = [a.kind for a in appointments]
     context = _course_context(
         course,

@@ -9,9 +9,11 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ipt.assessments import queries as assessment_queries
 from ipt.core.http import submitted
 from ipt.courses import access as course_access
 from ipt.courses import presenters as course_presenters
@@ -176,6 +178,8 @@ def client_detail(request, pk: int):
     if courses and access.can_see_clinical(user):
         # The most recent course's charts and outcome, as on its own page.
         context["scores"] = measures_progress.panel(courses[0])
+        context["circle"] = assessment_queries.circle_for_course(courses[0])
+        context["inventory_href"] = reverse("assessments:inventory", args=[courses[0].pk])
     return render(request, "clients/detail.jinja", context)
 
 

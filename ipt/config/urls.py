@@ -8,6 +8,9 @@ urlpatterns = [
     path("", include("ipt.courses.urls")),
     path("", include("ipt.appointments.urls")),
     path("", include("ipt.measures.urls")),
+    path("", include("ipt.assessments.urls")),
+    path("", include("ipt.formulations.urls")),
+    path("", include("ipt.notes.urls")),
 ]
 
 handler400 = "ipt.core.views.bad_request"

@@ -5,4 +5,12 @@ Views never call `<ClinicalModel>.objects`: they go through a scope such as
 enforces this for every model in these apps; add an app here when it holds clinical data.
 """
 
-CLINICAL_APP_LABELS: tuple[str, ...] = ("clients", "courses", "appointments", "measures")
+CLINICAL_APP_LABELS: tuple[str, ...] = (
+    "clients",
+    "courses",
+    "appointments",
+    "measures",
+    "assessments",
+    "formulations",
+    "notes",
+)

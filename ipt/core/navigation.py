@@ -13,6 +13,7 @@ _LINKS = [
     ("core:audit_log", "Audit log", {"is_service_manager"}),
     ("measures:settings", "Risk settings", {"is_service_manager"}),
     ("measures:sets", "Questionnaires", {"is_service_manager", "is_administrator"}),
+    ("assessments:settings", "Record settings", {"is_service_manager", "is_administrator"}),
     ("accounts:user_list", "Users", {"is_administrator"}),
     ("organisations:site_list", "Sites", {"is_administrator"}),
     ("courses:variant_list", "IPT variants", {"is_administrator"}),

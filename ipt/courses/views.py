@@ -19,6 +19,7 @@ from ipt.clients import services as clients_services
 from ipt.clients.models import ReferralStatus
 from ipt.clients.presenters import full_name, long_date
 from ipt.core.http import submitted
+from ipt.formulations.gate import middle_phase_check
 from ipt.measures import progress as measures_progress
 
 from . import access, presenters, services
@@ -168,6 +169,16 @@ def course_detail(request, pk: int):
     context = {"course": course, "name": full_name(course.client), "page": page}
     if clients_access.can_see_clinical(user):
         context["scores"] = measures_progress.panel(course, contract=contracts[0])
+        context["record"] = True
+        course_progress = services.progress(course, contract=contracts[0])
+        near_middle = course_progress.attended >= contracts[0].initial_last - 1
+        if course.is_open and near_middle:
+            check = middle_phase_check(course)
+            if check.needs_confirmation:
+                context["middle_phase"] = {
+                    "starts_at": contracts[0].initial_last + 1,
+                    "blockers": check.blockers,
+                }
     return render(request, "courses/detail.jinja", context)
 
 

@@ -55,7 +55,8 @@ def _charted_responses(**where):
     )
 
 
-def _point(response: Response) -> Point:
+def _point(response) -> Point:
+    """A chart point from a response the queries above keep: scored, with a session number."""
     return Point(session=response.session_number, score=response.total, when=_when(response))
 
 

@@ -35,6 +35,9 @@ INSTALLED_APPS = [
     "ipt.courses",
     "ipt.appointments",
     "ipt.measures",
+    "ipt.assessments",
+    "ipt.formulations",
+    "ipt.notes",
 ]
 
 MIDDLEWARE = [
