@@ -1,6 +1,8 @@
 """The notes pages for each persona: happy paths, readers, outsiders, invalid input and races."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from ipt.clients.tests.factories import BreakGlassAccessFactory
@@ -448,3 +450,17 @@ def test_outsiders_cannot_see_the_note_pages(as_user, course, therapist, outside
     services.sign_note(note=note, by=therapist)
 
     assert as_user(outsider).get(_url(name, note.appointment)).status_code == 404
+
+
+def test_it_lists_the_sessions_in_the_same_number_of_queries_however_many_notes(
+    as_user, therapist, course
+):
+    http = as_user(therapist)
+    url = reverse("notes:list", args=[course.pk])
+    counts = []
+    for appointment in sessions(course, 4):
+        services.start_note(appointment=appointment, content={"narrative": "Seen."}, by=therapist)
+        with CaptureQueriesContext(connection) as queries:
+            assert http.get(url).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[-1], counts

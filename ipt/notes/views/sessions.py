@@ -32,7 +32,7 @@ def course_notes(request, pk: int):
     sessions = queries.sessions_of(course)
     notes = {
         note.appointment_id: note
-        for note in course.session_notes.only("pk", "appointment_id", "signed_at")
+        for note in course.session_notes.only("pk", "course_id", "appointment_id", "signed_at")
     }
     homework_set = dict(
         course.homework.values("set_at_id").annotate(n=Count("pk")).values_list("set_at_id", "n")
