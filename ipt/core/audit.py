@@ -66,8 +66,12 @@ def record(
     client_id: int | None = None,
     summary: str = "",
     changes: Mapping[str, Any] | None = None,
+    actor_label: str = "",
 ) -> AuditEvent:
-    """Append one event to the chain. Call inside the transaction that makes the change."""
+    """Append one event to the chain. Call inside the transaction that makes the change.
+
+    `by` is the member of staff acting; a client acting through the portal is recorded with
+    `by=None` and `actor_label` naming them (e.g. "client 1042")."""
     context = request_context.current()
     with transaction.atomic():
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(pk=1)
@@ -75,7 +79,8 @@ def record(
             sequence=head.sequence + 1,
             occurred_at=timezone.now(),
             actor=by if by is not None and by.pk else None,
-            actor_label=by.get_username() if by is not None and by.pk else "system",
+            actor_label=actor_label
+            or (by.get_username() if by is not None and by.pk else "system"),
             action=action,
             object_type=obj._meta.label_lower if obj is not None else "",
             object_id=str(obj.pk) if obj is not None else "",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 
 from ipt.accounts.models import Supervision, User
-from ipt.clients.access import visible_clients
+from ipt.clients.access import can_see_clinical, visible_clients
 from ipt.clients.models import Referral
 
 from .models import Course, TherapyVariant
@@ -34,6 +36,33 @@ def can_manage_course(user, course: Course) -> bool:
         or user.is_service_manager
         or _supervises(user, course.therapist_id)
     )
+
+
+def clinical_courses(user) -> QuerySet[Course]:
+    """Courses whose clinical record (assessment, formulation, notes…) the user may read:
+    visible to them, and they hold a clinical role (administrators never do)."""
+    if not can_see_clinical(user):
+        return Course.objects.none()
+    return visible_courses(user)
+
+
+def can_write_clinical(user, course: Course) -> bool:
+    """Change a course's clinical record: a clinical role, and they manage the course."""
+    return can_see_clinical(user) and can_manage_course(user, course)
+
+
+def clinical_course_to_read(user, pk: int) -> Course:
+    """The course if the user may read its clinical record; 404 otherwise."""
+    return get_object_or_404(clinical_courses(user), pk=pk)
+
+
+def clinical_course_to_write(user, pk: int) -> Course:
+    """The course if the user may change its clinical record; 404 if they cannot see it, 403
+    if they may only read it."""
+    course = clinical_course_to_read(user, pk)
+    if not can_write_clinical(user, course):
+        raise PermissionDenied
+    return course
 
 
 def can_open_course(user, referral: Referral) -> bool:
