@@ -306,6 +306,13 @@ class ApproximateDateField(DateField):
         return PartialDate(value, precision.value)
 
 
+def person_label(entry) -> str:
+    """A person to tick on a life event; one removed from the inventory since says so."""
+    if entry.removed_at is not None:
+        return f"{entry.name} (removed from the inventory)"
+    return entry.name
+
+
 class EventForm(forms.Form):
     occurred_on = ApproximateDateField(
         label="When did it happen?",
@@ -339,7 +346,7 @@ class EventForm(forms.Form):
     def __init__(self, *args, people, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["people"].queryset = people
-        self.fields["people"].label_from_instance = lambda entry: entry.name
+        self.fields["people"].label_from_instance = person_label
 
     @classmethod
     def initial_from(cls, event) -> dict[str, Any]:

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db.models import Q, QuerySet
+
 from ipt.courses.models import Course
 from ipt.organisations.models import Service
 
 from .circle import Circle, Person, build_circle, initials
-from .models import Assessment, InventoryEntry, RecordSettings
+from .models import Assessment, InventoryEntry, RecordSettings, TimelineEvent
 
 ENTRY_FIELDS = (
     "name",
@@ -45,6 +47,15 @@ def assessment_for(course: Course) -> Assessment | None:
 def current_entries(course: Course) -> list[InventoryEntry]:
     """The people now in the course's inventory, closest ring first."""
     return list(course.inventory_entries.current().order_by("ring", "name", "pk"))
+
+
+def people_to_choose(course: Course, event: TimelineEvent | None = None) -> QuerySet:
+    """Who may be ticked as involved in a life event: the people in the inventory now, and
+    (when changing an event) anyone removed since who is already linked to it."""
+    involved = Q(removed_at__isnull=True)
+    if event is not None:
+        involved |= Q(pk__in=event.people.values("pk"))
+    return course.inventory_entries.filter(involved).order_by("ring", "name", "pk")
 
 
 def frozen(entries: Iterable[InventoryEntry]) -> list[dict[str, Any]]:

@@ -1,5 +1,9 @@
 """Writes to the initial-phase record: the assessment, the interpersonal inventory and its
-snapshots, the timeline, and the service's record settings. Each is atomic and audited."""
+snapshots, the timeline, and the service's record settings. Each is atomic and audited.
+
+Each checks its writer itself (not only the views): a course's record may be changed by those
+who may write its clinical record (`can_write_clinical`), the settings by the service's managers
+and administrators; anyone else gets `PermissionDenied` and nothing changes."""
 
 from __future__ import annotations
 
@@ -8,15 +12,19 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from ipt.accounts.models import User
 from ipt.core import audit
+from ipt.core.errors import Refused
+from ipt.courses.access import can_write_clinical
 from ipt.courses.models import Course
 from ipt.formulations.areas import ProblemArea
 from ipt.organisations.models import Service
 
+from .access import can_change_settings
 from .circle import people_text
 from .models import (
     MAX_RINGS,
@@ -71,12 +79,13 @@ TEXT_FIELDS = {
 ICD10 = re.compile(r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$")
 
 
-class AssessmentRefused(ValueError):
+class AssessmentRefused(Refused):
     """A write the record does not allow; the message can be shown to staff as it is."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+
+def _may_write(by: User, course: Course) -> None:
+    if not can_write_clinical(by, course):
+        raise PermissionDenied("Only those who manage the course may change its record")
 
 
 def normalise_icd10(code: str) -> str:
@@ -108,9 +117,13 @@ def _not_in_future(day: dt.date | None, field: str, what: str) -> None:
 def update_assessment(*, course: Course, by: User, **values: Any) -> Assessment:
     """Record or change the course's assessment (made on first save). Nothing is written, and
     nothing audited, when no value differs."""
+    _may_write(by, course)
     values = _known(values, ASSESSMENT_FIELDS)
     if "icd10_code" in values:
         values["icd10_code"] = normalise_icd10(values["icd10_code"] or "")
+    # One assessment per course: lock the course first so two first saves queue, and the
+    # second finds the first's row rather than insert another.
+    Course.objects.select_for_update().get(pk=course.pk)
     existing = Assessment.objects.select_for_update().filter(course=course).first()
     assessment = existing or Assessment(course=course, updated_by=by)
     before = audit.snapshot(assessment, ASSESSMENT_FIELDS) if existing else {}
@@ -146,10 +159,14 @@ def update_assessment(*, course: Course, by: User, **values: Any) -> Assessment:
 @transaction.atomic
 def update_settings(*, service: Service, closeness_rings: int, by: User) -> RecordSettings:
     """Set how many rings the service's closeness circles have (2 to 5)."""
+    if not can_change_settings(by, service.pk):
+        raise PermissionDenied("Only the service's managers and administrators may do this")
     if not MIN_RINGS <= closeness_rings <= MAX_RINGS:
         raise AssessmentRefused(
             f"Enter a number of rings between {MIN_RINGS} and {MAX_RINGS}", field="closeness_rings"
         )
+    # One settings row per service: lock the service first so two first changes queue.
+    Service.objects.select_for_update().get(pk=service.pk)
     current, created = RecordSettings.objects.select_for_update().get_or_create(service=service)
     before = {} if created else audit.snapshot(current, ["closeness_rings"])
     current.closeness_rings = closeness_rings
@@ -167,7 +184,9 @@ def update_settings(*, service: Service, closeness_rings: int, by: User) -> Reco
     return current
 
 
-def _check_entry(entry: InventoryEntry, course: Course) -> None:
+def _check_entry(entry: InventoryEntry, course: Course, *, was_on_ring: int = 0) -> None:
+    """Refuses an entry the inventory does not allow. A person already on a ring outside the
+    service's circle (it had more rings when they were placed) may stay there, or move in."""
     if not entry.name:
         raise AssessmentRefused("Enter the person's name or initials", field="name")
     if entry.relationship not in Relationship.values:
@@ -176,7 +195,7 @@ def _check_entry(entry: InventoryEntry, course: Course) -> None:
         raise AssessmentRefused("Select whether expectations are met", field="expectations_met")
     if entry.suggested_area and entry.suggested_area not in ProblemArea.values:
         raise AssessmentRefused("Select one of the problem areas", field="suggested_area")
-    rings = settings_for(course.service_id).closeness_rings
+    rings = max(settings_for(course.service_id).closeness_rings, was_on_ring)
     if not isinstance(entry.ring, int) or not 1 <= entry.ring <= rings:
         raise AssessmentRefused(f"Choose a ring between 1 and {rings}", field="ring")
 
@@ -186,6 +205,7 @@ def add_person(
     *, course: Course, by: User, name: str, relationship: str, ring: int, **details: Any
 ) -> InventoryEntry:
     """Add an important person to the client's interpersonal inventory."""
+    _may_write(by, course)
     values = _known(
         {"name": name, "relationship": relationship, "ring": ring, **details}, ENTRY_FIELDS
     )
@@ -205,18 +225,21 @@ def add_person(
 
 @transaction.atomic
 def update_person(*, entry: InventoryEntry, by: User, **values: Any) -> InventoryEntry:
-    """Change what is recorded about a person (their ring, expectations…)."""
+    """Change what is recorded about a person (their ring, expectations…). A person left on
+    a ring the service no longer has (it reduced its rings) may stay there."""
+    _may_write(by, entry.course)
     if entry.removed_at is not None:
         raise AssessmentRefused("This person has been removed from the inventory")
     values = _known(values, ENTRY_FIELDS)
     before = audit.snapshot(entry, ENTRY_FIELDS)
+    was_on_ring = entry.ring
     for name, value in values.items():
         setattr(entry, name, value)
     changes = audit.changes_between(before, audit.snapshot(entry, ENTRY_FIELDS))
     if not changes:
         return entry
     try:
-        _check_entry(entry, entry.course)
+        _check_entry(entry, entry.course, was_on_ring=was_on_ring)
     except AssessmentRefused:
         entry.refresh_from_db(fields=list(values))
         raise
@@ -235,6 +258,7 @@ def update_person(*, entry: InventoryEntry, by: User, **values: Any) -> Inventor
 @transaction.atomic
 def remove_person(*, entry: InventoryEntry, by: User) -> InventoryEntry:
     """Take a person out of the inventory; the entry is kept for snapshots and the audit log."""
+    _may_write(by, entry.course)
     if entry.removed_at is not None:
         return entry
     entry.removed_at = timezone.now()
@@ -255,6 +279,7 @@ def take_snapshot(
     *, course: Course, occasion: str, by: User, taken_on: dt.date | None = None
 ) -> InventorySnapshot:
     """Freeze the inventory as it is now, for the assessment, the mid-point or the end."""
+    _may_write(by, course)
     if occasion not in Occasion.values:
         raise AssessmentRefused("Select when this snapshot is taken", field="occasion")
     taken_on = taken_on or timezone.localdate()
@@ -292,9 +317,16 @@ def _check_event(event: TimelineEvent) -> None:
     _not_in_future(event.occurred_on, "occurred_on", "The date of the event")
 
 
-def _people(course: Course, people: Iterable[InventoryEntry]) -> list[InventoryEntry]:
-    people = list(people)
-    if any(person.course_id != course.pk for person in people):
+def _people(
+    course: Course, people: Iterable[InventoryEntry], *, linked: Iterable[InventoryEntry] = ()
+) -> list[InventoryEntry]:
+    """The people of an event: from the course's inventory now, or already `linked` to it
+    (someone removed from the inventory later stays on the events they were part of)."""
+    people, kept = list(people), {person.pk for person in linked}
+    if any(
+        person.course_id != course.pk or (person.removed_at is not None and person.pk not in kept)
+        for person in people
+    ):
         raise AssessmentRefused("Choose people from this client's inventory", field="people")
     return people
 
@@ -317,6 +349,7 @@ def add_event(
     linked_to_onset: bool = False,
 ) -> TimelineEvent:
     """Put a life event on the timeline (a partial date is stored as its first day)."""
+    _may_write(by, course)
     values = _known(
         {
             "occurred_on": occurred_on,
@@ -350,12 +383,15 @@ def add_event(
 def update_event(
     *, event: TimelineEvent, by: User, people: Iterable[InventoryEntry] | None = None, **values: Any
 ) -> TimelineEvent:
+    """Change a life event. `people` replaces who was involved (None leaves them as they are);
+    people removed from the inventory since may stay on it, but not be newly added."""
+    _may_write(by, event.course)
     values = _known(values, EVENT_FIELDS)
     old_people = list(event.people.all())
     before = {**audit.snapshot(event, EVENT_FIELDS), "people": _people_names(old_people)}
     for name, value in values.items():
         setattr(event, name, value)
-    involved = old_people if people is None else _people(event.course, people)
+    involved = old_people if people is None else _people(event.course, people, linked=old_people)
     try:
         _check_event(event)
     except AssessmentRefused:
@@ -384,6 +420,7 @@ def update_event(
 
 @transaction.atomic
 def remove_event(*, event: TimelineEvent, by: User) -> None:
+    _may_write(by, event.course)
     before = {**audit.snapshot(event, EVENT_FIELDS), "people": _people_names(event.people.all())}
     audit.record(
         by=by,
@@ -420,6 +457,7 @@ def add_episode(
     description: str = "",
 ) -> MoodEpisode:
     """Put an episode of depression on the timeline; no end date means it is still going on."""
+    _may_write(by, course)
     values = _known(
         {"started_on": started_on, "ended_on": ended_on, "description": description},
         EPISODE_FIELDS,
@@ -440,6 +478,7 @@ def add_episode(
 
 @transaction.atomic
 def update_episode(*, episode: MoodEpisode, by: User, **values: Any) -> MoodEpisode:
+    _may_write(by, episode.course)
     values = _known(values, EPISODE_FIELDS)
     before = audit.snapshot(episode, EPISODE_FIELDS)
     for name, value in values.items():
@@ -466,6 +505,7 @@ def update_episode(*, episode: MoodEpisode, by: User, **values: Any) -> MoodEpis
 
 @transaction.atomic
 def remove_episode(*, episode: MoodEpisode, by: User) -> None:
+    _may_write(by, episode.course)
     audit.record(
         by=by,
         action=audit.Action.DELETE,

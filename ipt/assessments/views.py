@@ -299,7 +299,7 @@ def _event_form_page(request, course, form, *, event=None, status=200):
 @require_http_methods(["GET", "POST"])
 def event_add(request, pk: int):
     course = access.course_to_write(request.user, pk)
-    form = EventForm(submitted(request), people=course.inventory_entries.current())
+    form = EventForm(submitted(request), people=queries.people_to_choose(course))
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -319,7 +319,7 @@ def event_edit(request, pk: int, item_pk: int):
     event = get_object_or_404(course.timeline_events.prefetch_related("people"), pk=item_pk)
     form = EventForm(
         submitted(request),
-        people=course.inventory_entries.current(),
+        people=queries.people_to_choose(course, event),
         initial=EventForm.initial_from(event),
     )
     if request.method == "POST":

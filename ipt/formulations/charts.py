@@ -47,6 +47,17 @@ def plot_points(ratings: list[Rating]) -> list[PlotPoint]:
     return points
 
 
+def describe(ratings: list[Rating]) -> str:
+    """Every rating in words, oldest first, for those who cannot see the line."""
+    if not ratings:
+        return "No ratings yet."
+    parts = []
+    for rating in ratings:
+        at = f" ({rating.session})" if rating.session else ""
+        parts.append(f"{rating.score} on {rating.when}{at}")
+    return "Ratings out of 10, oldest first: " + "; ".join(parts) + "."
+
+
 def goal_chart(*, chart_id: str, goal: str, ratings: list[Rating]) -> GoalChart:
     """A line of the goal's ratings, oldest first, on a 0–10 scale."""
     if not ratings:
@@ -57,11 +68,12 @@ def goal_chart(*, chart_id: str, goal: str, ratings: list[Rating]) -> GoalChart:
             f"from {ratings[0].score} on {ratings[0].when} to {ratings[-1].score} "
             f"on {ratings[-1].when}."
         )
-    title_id = f"{chart_id}-title"
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
     parts = [
         f'<svg class="ipt-chart ipt-goal-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="{title_id}" xmlns="http://www.w3.org/2000/svg">'
+        f'aria-labelledby="{title_id} {desc_id}" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{title_id}">{escape(caption)}</title>'
+        f'<desc id="{desc_id}">{escape(describe(ratings))}</desc>'
     ]
     for tick in range(0, MAX_SCORE + 1, 2):
         y = TOP + (1 - tick / MAX_SCORE) * (HEIGHT - TOP - BOTTOM)

@@ -12,7 +12,7 @@ from ipt.nhsuk_forms.fields import DateField
 from .areas import DisputeStage, ProblemArea, strategies_for
 from .models import GoalStatus
 from .presenters import check_score
-from .services import AREA_FIELDS
+from .services import AREA_FIELDS, AREA_ONLY_FIELDS, other_area_details_message
 
 
 def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
@@ -85,10 +85,44 @@ class ProblemAreaForm(forms.Form):
             ]
         else:
             del self.fields["inventory_person"]
+        self.labels = labels
+
+    def clean(self):
+        """Refuse details typed into the section of an area that was not chosen, rather than
+        drop them without a word."""
+        cleaned = super().clean() or {}
+        area = cleaned.get("area")
+        if not area:
+            return cleaned
+        for other, names in AREA_ONLY_FIELDS.items():
+            if other == area:
+                continue
+            filled = [
+                name
+                for name in names
+                if name in self.fields
+                and _entered(cleaned, name)
+                # A radio cannot be cleared without JavaScript: the saved stage, shown ticked
+                # and left alone, is not something typed (its history is kept).
+                and not (name in UNCLEARABLE and cleaned.get(name) == self.initial.get(name))
+            ]
+            if filled:
+                message = other_area_details_message(self.labels[other], self.labels[area])
+                self.add_error(filled[0], message)
+                break
+        return cleaned
 
     def details(self) -> dict:
         area = self.cleaned_data["area"]
         return {name: self.cleaned_data.get(name) for name in AREA_FIELDS.get(area, ())}
+
+
+UNCLEARABLE = frozenset({"dispute_stage"})
+
+
+def _entered(cleaned: Mapping, name: str) -> bool:
+    value = cleaned.get(name)
+    return value is not None and not (isinstance(value, str) and not value.strip())
 
 
 class DisputeStageForm(forms.Form):
@@ -107,6 +141,11 @@ class DisputeStageForm(forms.Form):
     note = _textarea("Note (optional)", help_text="What moved the dispute to this stage")
 
 
+def shown_value(codes) -> str:
+    """The strategies a form showed as ticked, as carried in its hidden `shown` field."""
+    return " ".join(sorted(codes))
+
+
 class StrategiesForm(forms.Form):
     strategies = forms.MultipleChoiceField(
         label="Strategies worked on",
@@ -114,10 +153,16 @@ class StrategiesForm(forms.Form):
         required=False,
         error_messages={"invalid_choice": "Select strategies from the list"},
     )
+    # The ticks as the form showed them; a POST without it is taken as "none were ticked", so
+    # a stale or hand-made form cannot untick a colleague's work without a warning.
+    shown = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, area: str, **kwargs):
         super().__init__(*args, **kwargs)
         _choice_field(self, "strategies").choices = [(i.code, i.text) for i in strategies_for(area)]
+
+    def shown_codes(self) -> list[str]:
+        return (self.cleaned_data.get("shown") or "").split()
 
 
 class FormulationForm(forms.Form):

@@ -113,8 +113,15 @@ class DisputeStageChange(models.Model):
         super().save(*args, **kwargs)
 
 
+class StrategyAddressedQuerySet(models.QuerySet):
+    def current(self):
+        """Ticks not since removed."""
+        return self.filter(removed_at__isnull=True)
+
+
 class StrategyAddressed(models.Model):
-    """A middle-phase strategy of a problem area that has been worked on."""
+    """A middle-phase strategy of a problem area that has been worked on. Unticking keeps the
+    row (who and when it was worked on) and records who removed the tick and when."""
 
     focus_area = models.ForeignKey(
         FocusArea, on_delete=models.CASCADE, related_name="strategies_addressed"
@@ -124,17 +131,43 @@ class StrategyAddressed(models.Model):
     addressed_on = models.DateField(default=timezone.localdate)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+
+    objects = StrategyAddressedQuerySet.as_manager()
 
     class Meta:
         ordering = ["focus_area", "created_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["focus_area", "area", "code"], name="strategy_addressed_unique"
+                fields=["focus_area", "area", "code"],
+                condition=models.Q(removed_at__isnull=True),
+                name="strategy_addressed_unique",
+            ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(removed_at__isnull=True, removed_by__isnull=True)
+                    | models.Q(removed_at__isnull=False, removed_by__isnull=False)
+                ),
+                name="strategy_removal_paired",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.area}:{self.code}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.removed_at is None
+
+
+AGREEMENT_FIELDS = frozenset({"agreed_on", "agreement_recorded_by", "agreement_recorded_at"})
 
 
 class FormulationVersion(models.Model):
@@ -179,6 +212,16 @@ class FormulationVersion(models.Model):
 
     def __str__(self) -> str:
         return f"Formulation v{self.version}"
+
+    def save(self, *args, **kwargs):
+        """A version's text never changes: once written, only its agreement may be saved."""
+        if not self._state.adding:
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= AGREEMENT_FIELDS:
+                raise ValueError(
+                    "A formulation version is never edited: only its agreement can be recorded."
+                )
+        super().save(*args, **kwargs)
 
     @property
     def is_agreed(self) -> bool:

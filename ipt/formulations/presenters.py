@@ -90,7 +90,11 @@ def stage_history(changes: Iterable) -> list[dict[str, str]]:
 
 def strategy_items(area: str, addressed: Iterable) -> list[dict[str, Any]]:
     """The area's middle-phase strategies as checkbox items, ticked where worked on."""
-    done = {row.code: row for row in addressed if row.area == area}
+    done = {
+        row.code: row
+        for row in addressed
+        if row.area == area and getattr(row, "removed_at", None) is None
+    }
     items = []
     for item in strategies_for(area):
         row = done.get(item.code)
@@ -101,6 +105,23 @@ def strategy_items(area: str, addressed: Iterable) -> list[dict[str, Any]]:
             }
         items.append(entry)
     return items
+
+
+def strategies_conflict(area: str, saved: Iterable, yours: Iterable[str]) -> dict[str, list[str]]:
+    """Both sets of ticks when someone else changed them meanwhile: what is saved now (with who
+    worked on each and since when) and what this user ticked."""
+    texts = {item.code: item.text for item in strategies_for(area)}
+    order = list(texts)
+    rows = sorted((row for row in saved if row.area == area), key=lambda r: order.index(r.code))
+    chosen = set(yours)
+    return {
+        "saved": [
+            f"{texts[row.code]} (since {long_date(row.addressed_on)}, {row.by.display_name})"
+            for row in rows
+            if row.code in texts
+        ],
+        "yours": [texts[code] for code in order if code in chosen],
+    }
 
 
 def goal_texts(area: str) -> list[str]:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from django.db.models import Prefetch, QuerySet
+
 from ipt.courses.models import Course
 
 from .areas import ProblemArea
-from .models import FocusArea, FormulationVersion, ProblemAreaLabel, Rank
+from .models import FocusArea, FormulationVersion, ProblemAreaLabel, Rank, StrategyAddressed
 
 
 def primary_area_code(course: Course) -> str | None:
@@ -21,6 +23,18 @@ def focus_area_codes(course: Course) -> list[str]:
     """The course's problem area codes, primary first."""
     return list(
         FocusArea.objects.filter(course=course).order_by("rank").values_list("area", flat=True)
+    )
+
+
+def focus_areas_with_history(course: Course) -> QuerySet[FocusArea]:
+    """The course's problem areas with their dispute stages and current strategy ticks (with
+    who made them) fetched alongside."""
+    return course.focus_areas.prefetch_related(
+        "stage_changes__by",
+        Prefetch(
+            "strategies_addressed",
+            queryset=StrategyAddressed.objects.current().select_related("by"),
+        ),
     )
 
 

@@ -1,8 +1,9 @@
 """Writes about a course's focus: problem areas, dispute stages, strategies worked on, the
 formulation and its agreement, the middle-phase override, goals and their ratings.
 
-Every function is atomic and records an audit event in the same transaction. A write the
-rules do not allow raises `FormulationRefused` and changes nothing.
+Every function is atomic and records an audit event in the same transaction. A write by
+someone who may not change the course's clinical record raises `PermissionDenied`; a write the
+rules do not allow raises `FormulationRefused`; either way nothing changes.
 """
 
 from __future__ import annotations
@@ -11,16 +12,19 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from ipt.accounts.models import User
 from ipt.appointments.models import Appointment
 from ipt.core import audit
+from ipt.core.errors import Refused
+from ipt.courses.access import can_write_clinical
 from ipt.courses.models import Course
 from ipt.organisations.models import Service
 
-from . import gate, queries
+from . import access, gate, queries
 from .areas import DisputeStage, ProblemArea, strategies_for
 from .models import (
     DisputeStageChange,
@@ -44,24 +48,54 @@ AREA_FIELDS: dict[str, tuple[str, ...]] = {
 }
 DETAIL_FIELDS = tuple(name for names in AREA_FIELDS.values() for name in names)
 DATE_FIELDS = frozenset({"died_on", "transition_on"})
+# Every field that belongs to one problem area only: its details, and a dispute's stage.
+AREA_ONLY_FIELDS: dict[str, tuple[str, ...]] = {
+    **AREA_FIELDS,
+    ProblemArea.ROLE_DISPUTE: (*AREA_FIELDS[ProblemArea.ROLE_DISPUTE], "dispute_stage"),
+}
 
 
-class FormulationRefused(ValueError):
+class FormulationRefused(Refused):
     """A write the rules do not allow; the message can be shown to staff as it is."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
-        self.field = field
+
+class StrategiesChanged(FormulationRefused):
+    """The strategies were changed by someone else since the form was shown."""
+
+    def __init__(self, message: str, *, saved: list[str]):
+        super().__init__(message, field="strategies")
+        self.saved = saved
+
+
+def _may_write(by: User, course: Course) -> None:
+    if not can_write_clinical(by, course):
+        raise PermissionDenied("Only those who manage the course may change its focus")
+
+
+def _lock(course: Course) -> None:
+    """Lock the course row so concurrent first writes of one-per-course rows queue."""
+    Course.objects.select_for_update().get(pk=course.pk)
 
 
 def _area_name(course: Course, code: str) -> str:
     return queries.problem_area_label(course.service, code)
 
 
-def _clean_details(area: str, details: Mapping[str, Any]) -> dict[str, Any]:
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _clean_details(course: Course, area: str, details: Mapping[str, Any]) -> dict[str, Any]:
+    """The chosen area's details, cleaned. Details of another area are refused rather than
+    dropped, so nothing typed is silently lost."""
     unknown = set(details) - set(DETAIL_FIELDS)
     if unknown:
         raise FormulationRefused(f"Unknown problem area details: {', '.join(sorted(unknown))}")
+    for other, names in AREA_FIELDS.items():
+        if other != area and any(not _is_blank(details.get(name)) for name in names):
+            raise FormulationRefused(
+                other_area_details_message(_area_name(course, other), _area_name(course, area))
+            )
     today = timezone.localdate()
     cleaned: dict[str, Any] = {}
     for name in AREA_FIELDS.get(area, ()):
@@ -73,6 +107,46 @@ def _clean_details(area: str, details: Mapping[str, Any]) -> dict[str, Any]:
         else:
             cleaned[name] = (value or "").strip()
     return cleaned
+
+
+def other_area_details_message(entered: str, chosen: str) -> str:
+    """The refusal when details were entered for a problem area (named `entered`) other than
+    the one chosen (named `chosen`)."""
+    return f"You entered details for {entered} but chose {chosen}: clear them or choose that area"
+
+
+def _cleared_fields(area: str) -> dict[str, Any]:
+    """Blank values for the fields of every area but `area`."""
+    cleared: dict[str, Any] = {}
+    for other, names in AREA_ONLY_FIELDS.items():
+        if other != area:
+            cleared |= {name: None if name in DATE_FIELDS else "" for name in names}
+    return cleared
+
+
+def _untick(
+    rows: Iterable[StrategyAddressed], *, by: User, client_id: int, why: str = ""
+) -> list[str]:
+    """Remove the ticks, keeping each row with who worked on it and when; audited."""
+    now = timezone.now()
+    codes = []
+    for row in rows:
+        row.removed_at, row.removed_by = now, by
+        row.save(update_fields=["removed_at", "removed_by"])
+        audit.record(
+            by=by,
+            action=audit.Action.UPDATE,
+            obj=row,
+            client_id=client_id,
+            summary=f"Unticked the strategy '{row.code}'{why}",
+            changes={
+                "strategy": [row.code, None],
+                "addressed_on": [row.addressed_on, None],
+                "removed_at": [None, now],
+            },
+        )
+        codes.append(row.code)
+    return codes
 
 
 @transaction.atomic
@@ -89,14 +163,20 @@ def set_problem_area(
     """Choose (or change) the course's primary or secondary problem area and its details.
 
     Changing the primary area to a different one needs a reason, which goes into the audit log.
-    For a role dispute, a stage different from the current one is added to its history.
+    Changing the area clears the old area's details and strategy ticks; the audit event keeps
+    the cleared values. For a role dispute, a stage different from the current one is added to
+    its history.
     """
+    _may_write(by, course)
     if rank not in Rank.values:
         raise FormulationRefused("Choose primary or secondary")
     if area not in ProblemArea.values:
         raise FormulationRefused("Select a problem area", field="area")
     if dispute_stage and dispute_stage not in DisputeStage.values:
         raise FormulationRefused("Select the stage of the dispute", field="dispute_stage")
+    values = _clean_details(course, area, details or {})
+    reason = reason.strip()
+    _lock(course)
     if rank == Rank.SECONDARY and queries.primary_area_code(course) is None:
         raise FormulationRefused("Choose the primary problem area first")
     other = FocusArea.objects.filter(course=course, area=area).exclude(rank=rank).first()
@@ -105,8 +185,6 @@ def set_problem_area(
             f"{_area_name(course, area)} is already the {other.get_rank_display().lower()}",
             field="area",
         )
-    values = _clean_details(area, details or {})
-    reason = reason.strip()
     existing = FocusArea.objects.select_for_update().filter(course=course, rank=rank).first()
     rank_label = Rank(rank).label.lower()
     if existing is None:
@@ -123,11 +201,13 @@ def set_problem_area(
         )
     else:
         focus = existing
-        changing_area = existing.area != area
+        old_area = existing.area
+        changing_area = old_area != area
         if changing_area and rank == Rank.PRIMARY and not reason:
             raise FormulationRefused(
                 "Enter why the primary problem area is changing", field="reason"
             )
+        values |= _cleared_fields(area)
         fields = ["area", *values]
         before = audit.snapshot(focus, fields)
         focus.area = area
@@ -140,7 +220,7 @@ def set_problem_area(
             if reason:
                 changes["reason"] = reason
             summary = (
-                f"Changed the {rank_label} from {_area_name(course, before['area'])} "
+                f"Changed the {rank_label} from {_area_name(course, old_area)} "
                 f"to {_area_name(course, area)}"
                 if changing_area
                 else f"Changed the details of the {rank_label}"
@@ -155,6 +235,13 @@ def set_problem_area(
                 summary=summary,
                 changes=changes,
             )
+        if changing_area:
+            _untick(
+                focus.strategies_addressed.current().exclude(area=area),
+                by=by,
+                client_id=course.client_id,
+                why=f": the {rank_label} is no longer {_area_name(course, old_area)}",
+            )
     if area == ProblemArea.ROLE_DISPUTE and dispute_stage and dispute_stage != focus.dispute_stage:
         change_dispute_stage(
             focus_area=focus, stage=dispute_stage, changed_on=timezone.localdate(), by=by
@@ -167,8 +254,11 @@ def change_dispute_stage(
     *, focus_area: FocusArea, stage: str, changed_on: dt.date, by: User, note: str = ""
 ) -> DisputeStageChange:
     """Stage (or re-stage) a role dispute, adding to its history."""
+    _may_write(by, focus_area.course)
     focus_area = (
-        FocusArea.objects.select_for_update().select_related("course").get(pk=focus_area.pk)
+        FocusArea.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .get(pk=focus_area.pk)
     )
     if focus_area.area != ProblemArea.ROLE_DISPUTE:
         raise FormulationRefused("Only a role dispute has a stage")
@@ -202,23 +292,45 @@ def change_dispute_stage(
     return change
 
 
+def _codes_text(codes: Iterable[str], area: str) -> str:
+    texts = {item.code: item.text for item in strategies_for(area)}
+    named = [texts.get(code, code) for code in sorted(codes)]
+    return "; ".join(named) if named else "none"
+
+
 @transaction.atomic
 def mark_strategies(
-    *, focus_area: FocusArea, codes: Iterable[str], by: User, on: dt.date | None = None
+    *,
+    focus_area: FocusArea,
+    codes: Iterable[str],
+    by: User,
+    on: dt.date | None = None,
+    shown: Iterable[str] | None = None,
 ) -> tuple[list[str], list[str]]:
     """Make the checklist of strategies worked on for the area exactly `codes`.
 
-    Returns the codes ticked and unticked by this call.
+    `shown` is the set the form showed as ticked: if the saved set has changed since (someone
+    else ticked or unticked meanwhile), `StrategiesChanged` is raised and nothing changes.
+    An untick keeps the row, marked removed. Returns the codes ticked and unticked.
     """
+    _may_write(by, focus_area.course)
     focus_area = (
-        FocusArea.objects.select_for_update().select_related("course").get(pk=focus_area.pk)
+        FocusArea.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .get(pk=focus_area.pk)
     )
     area = focus_area.area
     allowed = {item.code for item in strategies_for(area)}
     wanted = set(codes)
     if wanted - allowed:
         raise FormulationRefused("Select strategies of this problem area", field="strategies")
-    have = {row.code: row for row in focus_area.strategies_addressed.filter(area=area)}
+    have = {row.code: row for row in focus_area.strategies_addressed.current().filter(area=area)}
+    if shown is not None and set(shown) != set(have):
+        raise StrategiesChanged(
+            "Someone else changed the strategies worked on since you opened this page. "
+            f"Saved now: {_codes_text(have, area)}. Check the ticks and save again.",
+            saved=sorted(have),
+        )
     added = sorted(wanted - set(have))
     removed = sorted(set(have) - wanted)
     client_id = focus_area.course.client_id
@@ -238,17 +350,7 @@ def mark_strategies(
             summary=f"Ticked the strategy '{code}' as worked on",
             changes={"strategy": [None, code]},
         )
-    for code in removed:
-        row = have[code]
-        audit.record(
-            by=by,
-            action=audit.Action.DELETE,
-            obj=row,
-            client_id=client_id,
-            summary=f"Unticked the strategy '{code}'",
-            changes={"strategy": [code, None], "addressed_on": [row.addressed_on, None]},
-        )
-        row.delete()
+    _untick([have[code] for code in removed], by=by, client_id=client_id)
     return added, removed
 
 
@@ -257,6 +359,7 @@ def write_formulation(
     *, course: Course, clinician_text: str, client_text: str, by: User
 ) -> FormulationVersion:
     """Add a new version of the course's formulation, linked to its current problem areas."""
+    _may_write(by, course)
     clinician_text, client_text = clinician_text.strip(), client_text.strip()
     if not clinician_text:
         raise FormulationRefused("Enter the clinician's formulation", field="clinician_text")
@@ -264,6 +367,7 @@ def write_formulation(
         raise FormulationRefused(
             "Enter the formulation in words the client will read", field="client_text"
         )
+    _lock(course)
     current = (
         FormulationVersion.objects.select_for_update()
         .filter(course=course)
@@ -302,8 +406,9 @@ def agree_formulation(
     *, formulation: FormulationVersion, agreed_on: dt.date, by: User
 ) -> FormulationVersion:
     """Record that the client agreed the current version of the formulation on a date."""
+    _may_write(by, formulation.course)
     formulation = (
-        FormulationVersion.objects.select_for_update()
+        FormulationVersion.objects.select_for_update(of=("self",))
         .select_related("course")
         .get(pk=formulation.pk)
     )
@@ -342,6 +447,7 @@ def agree_formulation(
 @transaction.atomic
 def override_middle_phase_gate(*, course: Course, by: User, reason: str) -> MiddlePhaseOverride:
     """Confirm starting the middle phase although something is missing, and why."""
+    _may_write(by, course)
     reason = reason.strip()
     if not reason:
         raise FormulationRefused(
@@ -365,6 +471,7 @@ def override_middle_phase_gate(*, course: Course, by: User, reason: str) -> Midd
 @transaction.atomic
 def add_goal(*, course: Course, text: str, by: User, problem_area: str = "") -> Goal:
     """Add a goal the client set, linked to one of the course's problem areas."""
+    _may_write(by, course)
     text = text.strip()
     if not text:
         raise FormulationRefused("Enter the goal", field="text")
@@ -385,7 +492,8 @@ def add_goal(*, course: Course, text: str, by: User, problem_area: str = "") -> 
 @transaction.atomic
 def close_goal(*, goal: Goal, status: str, by: User, on: dt.date | None = None) -> Goal:
     """Mark a goal achieved or no longer worked on."""
-    goal = Goal.objects.select_for_update().select_related("course").get(pk=goal.pk)
+    _may_write(by, goal.course)
+    goal = Goal.objects.select_for_update(of=("self",)).select_related("course").get(pk=goal.pk)
     if status not in (GoalStatus.ACHIEVED, GoalStatus.RETIRED):
         raise FormulationRefused("Select whether the goal was achieved", field="status")
     if not goal.is_active:
@@ -418,6 +526,7 @@ def record_goal_ratings(
 
     A goal already rated that day has its rating changed, and the change audited.
     """
+    _may_write(by, course)
     if not scores:
         raise FormulationRefused("Enter a rating for at least one goal")
     if rated_on > timezone.localdate():
@@ -433,6 +542,7 @@ def record_goal_ratings(
             checked[goal] = check_score(score)
         except ValueError as error:
             raise FormulationRefused(str(error)) from None
+    _lock(course)
     saved = []
     for goal, score in checked.items():
         rating = GoalRating.objects.select_for_update().filter(goal=goal, rated_on=rated_on).first()
@@ -477,8 +587,12 @@ def set_problem_area_labels(
 
     Returns the changes made, {code: [old, new]}.
     """
+    if not access.can_set_labels(by, service.pk):
+        raise PermissionDenied("Only the service's managers and administrators may do this")
     if set(labels) - set(ProblemArea.values):
         raise FormulationRefused("Unknown problem area")
+    # One label per area and service: lock the service so two first changes queue.
+    Service.objects.select_for_update().get(pk=service.pk)
     existing = {row.code: row for row in ProblemAreaLabel.objects.filter(service=service)}
     changes: dict[str, Any] = {}
     for code, label in labels.items():

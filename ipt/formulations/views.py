@@ -34,6 +34,7 @@ from .forms import (
     ProblemAreaForm,
     RatingsForm,
     StrategiesForm,
+    shown_value,
 )
 from .models import Rank
 
@@ -61,12 +62,7 @@ def overview(request, pk: int):
     course = access.clinical_course(request.user, pk)
     labels = queries.problem_area_labels(course.service)
     can_edit = access.can_edit(request.user, course)
-    focus = {
-        row.rank: row
-        for row in course.focus_areas.prefetch_related(
-            "stage_changes__by", "strategies_addressed__by"
-        )
-    }
+    focus = {row.rank: row for row in queries.focus_areas_with_history(course)}
     areas = []
     for rank in Rank:
         row = focus.get(rank.value)
@@ -84,6 +80,9 @@ def overview(request, pk: int):
                 ),
                 "goals": presenters.goal_texts(row.area),
                 "strategies": presenters.strategy_items(row.area, row.strategies_addressed.all()),
+                "strategies_shown": shown_value(
+                    item.code for item in row.strategies_addressed.all() if item.area == row.area
+                ),
                 "strategies_id": f"strategies-{rank.value}",
             }
         )
@@ -132,8 +131,10 @@ def area_edit(request, pk: int, rank: str):
     labels = queries.problem_area_labels(course.service)
     initial = {}
     if focus is not None:
-        initial = {"area": focus.area, "dispute_stage": focus.dispute_stage}
-        initial |= {name: getattr(focus, name) for name in services.DETAIL_FIELDS}
+        initial = {"area": focus.area}
+        initial |= {
+            name: getattr(focus, name) for name in services.AREA_ONLY_FIELDS.get(focus.area, ())
+        }
     names = [entry.name for entry in current_entries(course)]
     if focus is not None and focus.inventory_person:
         names.append(focus.inventory_person)
@@ -218,28 +219,53 @@ def dispute_stage(request, pk: int, rank: str):
 
 @require_http_methods(["GET", "POST"])
 def strategies(request, pk: int, rank: str):
-    """Tick the middle-phase strategies worked on for a problem area."""
+    """Tick the middle-phase strategies worked on for a problem area. The form carries the
+    ticks it showed; if someone else changed them meanwhile, both are shown (409)."""
     course = access.editable_course(request.user, pk)
     focus = _focus_area(course, rank)
-    addressed = list(focus.strategies_addressed.filter(area=focus.area).select_related("by"))
+    addressed = list(
+        focus.strategies_addressed.current().filter(area=focus.area).select_related("by")
+    )
+    saved = [row.code for row in addressed]
     form = StrategiesForm(
         submitted(request),
         area=focus.area,
-        initial={"strategies": [row.code for row in addressed]},
+        initial={"strategies": saved, "shown": shown_value(saved)},
     )
     status = 200
+    conflict = None
     if request.method == "POST":
         if form.is_valid():
             try:
                 services.mark_strategies(
-                    focus_area=focus, codes=form.cleaned_data["strategies"], by=request.user
+                    focus_area=focus,
+                    codes=form.cleaned_data["strategies"],
+                    shown=form.shown_codes(),
+                    by=request.user,
                 )
+            except services.StrategiesChanged as changed:
+                # The form now carries the saved ticks, so saving again deliberately applies
+                # the user's choice over what is shown as saved.
+                data = request.POST.copy()
+                data["shown"] = shown_value(changed.saved)
+                form = StrategiesForm(data, area=focus.area)
+                form.is_valid()
+                form.add_error(None, str(changed))
+                addressed = list(
+                    focus.strategies_addressed.current()
+                    .filter(area=focus.area)
+                    .select_related("by")
+                )
+                conflict = presenters.strategies_conflict(
+                    focus.area, addressed, form.cleaned_data.get("strategies") or []
+                )
+                status = 409
             except services.FormulationRefused as refused:
                 _refused(form, refused)
             else:
                 messages.success(request, "Strategies worked on saved")
                 return redirect(_overview_url(course, f"#strategies-{focus.rank}"))
-        status = 422
+        status = status if conflict else 422
     labels = queries.problem_area_labels(course.service)
     context = {
         **_base(course),
@@ -247,6 +273,7 @@ def strategies(request, pk: int, rank: str):
         "area_label": labels[focus.area],
         "items": presenters.strategy_items(focus.area, addressed),
         "focus": focus,
+        "conflict": conflict,
     }
     return render(request, "formulations/strategies.jinja", context, status=status)
 

@@ -27,7 +27,7 @@ from ipt.measures import services as measures
 from ipt.measures.models import RiskAlert
 from ipt.organisations.models import Service, Site
 
-from . import demo_courses
+from . import demo_courses, demo_record
 from .demo_courses import Plan
 
 SERVICE_NAME = "Northshire Talking Therapies"
@@ -432,6 +432,8 @@ def load(today: dt.date | None = None) -> bool:
             )
         # The bereaved persona keeps in touch with a booster every two months.
         demo_courses.boosters(geoffrey_course, every_days=56, count=3, now=now)
+        # Their clinical records: assessment, inventory, timeline, focus, notes and ending.
+        demo_record.add(rachel_course, geoffrey_course)
     return True
 
 

@@ -3,13 +3,17 @@
 import datetime as dt
 
 import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from ipt.assessments import services
 from ipt.assessments.models import Assessment, InventoryEntry, MoodEpisode, TimelineEvent
 from ipt.assessments.queries import circle_for_course, settings_for
+from ipt.core.errors import Refused
 from ipt.core.models import AuditEvent
 
-from .factories import InventoryEntryFactory
+from .factories import InventoryEntryFactory, MoodEpisodeFactory, TimelineEventFactory
 
 TODAY = dt.date(2026, 11, 24)
 
@@ -205,3 +209,220 @@ def test_settings_are_made_on_first_change_and_audited(service, manager):
     assert event.changes == {"closeness_rings": [None, 4]}
     with pytest.raises(services.AssessmentRefused, match="between 2 and 5"):
         services.update_settings(service=service, closeness_rings=6, by=manager)
+
+
+# A person left on a ring the service no longer has (finding 8)
+
+
+def test_a_person_left_on_a_ring_the_service_removed_can_still_be_changed(
+    course, therapist, service, manager
+):
+    services.update_settings(service=service, closeness_rings=5, by=manager)
+    entry = services.add_person(
+        course=course, by=therapist, name="Uncle Ray", relationship="other_family", ring=5
+    )
+    services.update_settings(service=service, closeness_rings=3, by=manager)
+
+    services.update_person(entry=entry, by=therapist, expectations_met="no")
+    services.update_person(entry=entry, by=therapist, ring=4)
+
+    entry.refresh_from_db()
+    assert (entry.ring, entry.expectations_met) == (4, "no")
+    changed = _events("assessments.inventoryentry").filter(action="update")
+    assert [e.changes for e in changed] == [
+        {"expectations_met": ["unknown", "no"]},
+        {"ring": [5, 4]},
+    ]
+
+
+def test_a_person_on_a_ring_the_service_has_cannot_move_outside_it(course, therapist):
+    entry = InventoryEntryFactory(course=course, name="Dev", ring=2)
+    with pytest.raises(services.AssessmentRefused, match="between 1 and 3"):
+        services.update_person(entry=entry, by=therapist, ring=4)
+    entry.refresh_from_db()
+    assert entry.ring == 2
+
+
+# People removed from the inventory stay on their life events (finding 6)
+
+
+def test_a_person_removed_from_the_inventory_stays_on_an_event_that_is_changed(course, therapist):
+    dev = InventoryEntryFactory(course=course, name="Dev")
+    priya = InventoryEntryFactory(course=course, name="Priya")
+    event = services.add_event(
+        course=course,
+        by=therapist,
+        occurred_on=TODAY,
+        kind="conflict",
+        description="Rows",
+        people=[dev, priya],
+    )
+    services.remove_person(entry=dev, by=therapist)
+    dev.refresh_from_db()
+
+    services.update_event(event=event, by=therapist, people=[dev, priya], description="Rows again")
+
+    assert set(event.people.all()) == {dev, priya}
+    assert _events("assessments.timelineevent").last().changes == {
+        "description": ["Rows", "Rows again"]
+    }
+
+
+def test_a_person_removed_from_the_inventory_cannot_be_added_to_an_event(course, therapist):
+    dev = InventoryEntryFactory(course=course, name="Dev")
+    event = services.add_event(
+        course=course, by=therapist, occurred_on=TODAY, kind="move", description="Moved"
+    )
+    services.remove_person(entry=dev, by=therapist)
+    dev.refresh_from_db()
+
+    with pytest.raises(services.AssessmentRefused, match="this client's inventory"):
+        services.update_event(event=event, by=therapist, people=[dev])
+    with pytest.raises(services.AssessmentRefused, match="this client's inventory"):
+        services.add_event(
+            course=course,
+            by=therapist,
+            occurred_on=TODAY,
+            kind="move",
+            description="Moved again",
+            people=[dev],
+        )
+    assert not event.people.exists() and TimelineEvent.objects.count() == 1
+
+
+# Services check the writer themselves (finding 12)
+
+
+def _every_write(course, user):
+    """Each write service, called by `user` on `course`'s record, with data it would accept."""
+    entry = InventoryEntryFactory(course=course, name="Dev")
+    event = TimelineEventFactory(course=course)
+    episode = MoodEpisodeFactory(course=course)
+    return {
+        "update_assessment": lambda: services.update_assessment(
+            course=course, by=user, diagnosis="Depression"
+        ),
+        "add_person": lambda: services.add_person(
+            course=course, by=user, name="Mum", relationship="parent", ring=1
+        ),
+        "update_person": lambda: services.update_person(entry=entry, by=user, ring=2),
+        "remove_person": lambda: services.remove_person(entry=entry, by=user),
+        "take_snapshot": lambda: services.take_snapshot(
+            course=course, occasion="assessment", by=user
+        ),
+        "add_event": lambda: services.add_event(
+            course=course, by=user, occurred_on=TODAY, kind="move", description="Moved"
+        ),
+        "update_event": lambda: services.update_event(event=event, by=user, description="New"),
+        "remove_event": lambda: services.remove_event(event=event, by=user),
+        "add_episode": lambda: services.add_episode(course=course, by=user, started_on=TODAY),
+        "update_episode": lambda: services.update_episode(
+            episode=episode, by=user, description="New"
+        ),
+        "remove_episode": lambda: services.remove_episode(episode=episode, by=user),
+    }
+
+
+WRITES = [
+    "update_assessment",
+    "add_person",
+    "update_person",
+    "remove_person",
+    "take_snapshot",
+    "add_event",
+    "update_event",
+    "remove_event",
+    "add_episode",
+    "update_episode",
+    "remove_episode",
+]
+
+
+def _record_now(course) -> tuple:
+    return (
+        Assessment.objects.filter(course=course).exists(),
+        sorted(course.inventory_entries.current().values_list("name", "ring")),
+        course.inventory_snapshots.count(),
+        sorted(course.timeline_events.values_list("description", flat=True)),
+        sorted(course.mood_episodes.values_list("description", flat=True)),
+    )
+
+
+@pytest.mark.parametrize("write", WRITES)
+@pytest.mark.parametrize("who", ["other_therapist", "administrator", "outsider"])
+def test_a_write_by_someone_who_may_not_change_the_record_is_refused(request, course, write, who):
+    call = _every_write(course, request.getfixturevalue(who))[write]
+    before = _record_now(course)
+
+    with pytest.raises(PermissionDenied):
+        call()
+
+    assert _record_now(course) == before
+    assert not AuditEvent.objects.filter(object_type__startswith="assessments.").exists()
+
+
+@pytest.mark.parametrize("write", WRITES)
+@pytest.mark.parametrize("who", ["therapist", "supervisor", "manager"])
+def test_those_who_manage_the_course_may_write_its_record(request, course, write, who):
+    user = request.getfixturevalue(who)
+    _every_write(course, user)[write]()
+    event = AuditEvent.objects.filter(object_type__startswith="assessments.").get()
+    assert event.actor == user and event.client_id == course.client_id
+
+
+@pytest.mark.parametrize("who", ["therapist", "supervisor", "outsider"])
+def test_only_the_services_managers_and_administrators_change_its_settings(request, service, who):
+    with pytest.raises(PermissionDenied):
+        services.update_settings(
+            service=service, closeness_rings=5, by=request.getfixturevalue(who)
+        )
+    assert settings_for(service).closeness_rings == 3
+    assert not _events("assessments.recordsettings").exists()
+
+
+def test_an_administrator_changes_the_settings_of_their_own_service(service, administrator):
+    services.update_settings(service=service, closeness_rings=2, by=administrator)
+    assert settings_for(service).closeness_rings == 2
+    assert _events("assessments.recordsettings").get().actor == administrator
+
+
+# One assessment per course, however many first saves race (finding 13)
+
+
+def _first_lock_before(sql: list[str], table: str, insert_into: str) -> bool:
+    """Whether `table`'s row is selected (FOR UPDATE where the database has it) before the
+    first insert into `insert_into`."""
+    locks = connection.features.has_select_for_update
+    selected = [
+        i
+        for i, query in enumerate(sql)
+        if query.startswith("SELECT")
+        and f'FROM "{table}"' in query
+        and (not locks or "FOR UPDATE" in query)
+    ]
+    inserted = [
+        i for i, query in enumerate(sql) if query.startswith(f'INSERT INTO "{insert_into}"')
+    ]
+    return bool(selected and inserted) and selected[0] < inserted[0]
+
+
+def test_the_first_save_of_an_assessment_locks_the_course_first(course, therapist):
+    with CaptureQueriesContext(connection) as queries:
+        services.update_assessment(course=course, by=therapist, diagnosis="Depression")
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert _first_lock_before(sql, "courses_course", "assessments_assessment")
+    assert Assessment.objects.get().diagnosis == "Depression"
+
+
+def test_the_first_change_of_settings_locks_the_service_first(service, manager):
+    with CaptureQueriesContext(connection) as queries:
+        services.update_settings(service=service, closeness_rings=4, by=manager)
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert _first_lock_before(sql, "organisations_service", "assessments_recordsettings")
+    assert settings_for(service).closeness_rings == 4
+
+
+def test_the_refusal_is_the_shared_one(course, therapist):
+    with pytest.raises(Refused) as refused:
+        services.update_assessment(course=course, by=therapist, icd10_code="nonsense")
+    assert refused.value.field == "icd10_code"

@@ -2,6 +2,7 @@
 change it (break-glass), administrators and outsiders; every write is audited."""
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
@@ -10,7 +11,13 @@ from django.urls import reverse
 
 from ipt.assessments import services
 from ipt.assessments.forms import AssessmentForm
-from ipt.assessments.models import InventoryEntry, InventorySnapshot, MoodEpisode, TimelineEvent
+from ipt.assessments.models import (
+    Assessment,
+    InventoryEntry,
+    InventorySnapshot,
+    MoodEpisode,
+    TimelineEvent,
+)
 from ipt.clients.tests.factories import BreakGlassAccessFactory
 from ipt.core.models import AuditEvent
 
@@ -100,11 +107,67 @@ def test_a_reader_sees_the_overview_without_links_to_change_it(as_user, reader, 
     assert _url("edit", course) not in response.content.decode()
 
 
+@pytest.fixture
+def every_url(course, therapist, dev, event, episode):
+    """Each page of a course's record (with a person, an event, an episode and a snapshot to
+    open), and the status the course's therapist gets on GET (POST for taking a snapshot)."""
+    services.take_snapshot(course=course, occasion="assessment", by=therapist)
+    return {
+        "overview": (_url("overview", course), 200),
+        "edit": (_url("edit", course), 200),
+        "inventory": (_url("inventory", course), 200),
+        "person_add": (_url("person_add", course), 200),
+        "person_edit": (_url("person_edit", course, entry_pk=dev.pk), 200),
+        "person_remove": (_url("person_remove", course, entry_pk=dev.pk), 200),
+        "snapshot_take": (_url("snapshot_take", course), 422),
+        "compare": (_url("compare", course), 200),
+        "timeline": (_url("timeline", course), 200),
+        "event_add": (_url("event_add", course), 200),
+        "event_edit": (_url("event_edit", course, item_pk=event.pk), 200),
+        "event_remove": (_url("event_remove", course, item_pk=event.pk), 200),
+        "episode_add": (_url("episode_add", course), 200),
+        "episode_edit": (_url("episode_edit", course, item_pk=episode.pk), 200),
+        "episode_remove": (_url("episode_remove", course, item_pk=episode.pk), 200),
+    }
+
+
+PAGES = [
+    "overview",
+    "edit",
+    "inventory",
+    "person_add",
+    "person_edit",
+    "person_remove",
+    "snapshot_take",
+    "compare",
+    "timeline",
+    "event_add",
+    "event_edit",
+    "event_remove",
+    "episode_add",
+    "episode_edit",
+    "episode_remove",
+]
+
+
+def _open(http, name: str, url: str):
+    # Taking a snapshot is a POST-only action; an empty one is answered with its errors.
+    return http.post(url, {}) if name == "snapshot_take" else http.get(url)
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_the_therapist_opens_every_page_of_the_record(as_user, therapist, every_url, page):
+    url, status = every_url[page]
+    assert _open(as_user(therapist), page, url).status_code == status
+
+
+@pytest.mark.parametrize("page", PAGES)
 @pytest.mark.parametrize("who", ["outsider", "administrator"])
-def test_outsiders_and_administrators_do_not_find_the_record(as_user, request, course, who):
-    http = as_user(request.getfixturevalue(who))
-    for name in ("overview", "edit", "inventory", "timeline", "person_add", "event_add"):
-        assert http.get(_url(name, course)).status_code == 404
+def test_outsiders_and_administrators_do_not_find_any_page_of_the_record(
+    as_user, request, every_url, page, who
+):
+    url, _ = every_url[page]
+    assert _open(as_user(request.getfixturevalue(who)), page, url).status_code == 404
 
 
 def test_the_form_asks_for_a_risk_narrative_never_a_score_or_level():
@@ -216,7 +279,7 @@ def test_the_therapist_adds_a_person(as_user, therapist, course):
     assert "Ring 3 (least close)" in http.get(_url("person_add", course)).content.decode()
     response = http.post(_url("person_add", course), PERSON)
 
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == _url("inventory", course)
     entry = InventoryEntry.objects.get()
     assert (entry.name, entry.ring, entry.is_confidant) == ("Mum", 2, True)
     assert not entry.gives_practical_support and entry.suggested_area == "role_dispute"
@@ -245,7 +308,7 @@ def test_the_therapist_moves_a_person_to_another_ring(as_user, therapist, course
         _url("person_edit", course, entry_pk=dev.pk), {**PERSON, "name": "Dev", "ring": "3"}
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == _url("inventory", course)
     dev.refresh_from_db()
     assert dev.ring == 3
     assert _audited("inventoryentry", "update").changes["ring"] == [1, 3]
@@ -267,7 +330,7 @@ def test_the_therapist_removes_a_person_after_confirming(as_user, therapist, cou
 
     response = http.post(_url("person_remove", course, entry_pk=dev.pk))
 
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == _url("inventory", course)
     assert not InventoryEntry.objects.current().exists() and InventoryEntry.objects.exists()
     assert _audited("inventoryentry", "delete").actor == therapist
     assert http.get(_url("person_edit", course, entry_pk=dev.pk)).status_code == 404
@@ -277,7 +340,7 @@ def test_the_therapist_takes_a_snapshot(as_user, therapist, course, dev):
     http = as_user(therapist)
     response = http.post(_url("snapshot_take", course), {"occasion": "assessment"})
 
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == _url("inventory", course)
     snapshot = InventorySnapshot.objects.get()
     assert snapshot.entries[0]["name"] == "Dev"
     page = text(http.get(response["Location"]).content.decode())
@@ -403,7 +466,7 @@ def test_the_therapist_adds_an_event_knowing_only_the_month(as_user, therapist, 
         },
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == _url("timeline", course)
     event = TimelineEvent.objects.get()
     assert (event.occurred_on, event.precision) == (dt.date(2026, 3, 1), "month")
     assert list(event.people.all()) == [dev] and event.linked_to_onset
@@ -437,7 +500,7 @@ def test_the_therapist_changes_an_event(as_user, therapist, course, event):
         },
     )
 
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == _url("timeline", course)
     event.refresh_from_db()
     assert event.linked_to_onset and event.description == "His wife died"
     assert _audited("timelineevent", "update").changes["linked_to_onset"] == [False, True]
@@ -460,7 +523,7 @@ def test_the_therapist_adds_changes_and_removes_an_episode(as_user, therapist, c
         _url("episode_add", course),
         {**_date("started_on", dt.date(2026, 2, 1)), **_date("ended_on", None), "description": ""},
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == _url("timeline", course)
     episode = MoodEpisode.objects.get()
     assert episode.ended_on is None
 
@@ -475,7 +538,7 @@ def test_the_therapist_adds_changes_and_removes_an_episode(as_user, therapist, c
         _url("episode_edit", course, item_pk=episode.pk),
         {**_date("started_on", dt.date(2026, 2, 1)), **_date("ended_on", dt.date(2026, 6, 1))},
     )
-    assert good.status_code == 302
+    assert good.status_code == 302 and good["Location"] == _url("timeline", course)
     assert "1 February 2026 to 1 June 2026" in text(http.get(good["Location"]).content.decode())
     assert http.post(_url("episode_remove", course, item_pk=episode.pk)).status_code == 302
     assert [
@@ -512,7 +575,7 @@ def test_managers_and_administrators_set_the_number_of_rings(
 
     response = http.post(url, {"closeness_rings": "4"})
 
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == url
     assert "Clinical record settings saved" in http.get(url).content.decode()
     assert _audited("recordsettings", "update").actor == user
     therapist_form = as_user(course.therapist).get(_url("person_add", course)).content.decode()
@@ -542,3 +605,161 @@ def test_the_timeline_page_makes_the_same_queries_however_many_events(
     with CaptureQueriesContext(connection) as many:
         http.get(_url("timeline", course))
     assert len(many) == len(one)
+
+
+# Writes by those who do not find the record change nothing
+
+
+def _record_now(course) -> tuple:
+    return (
+        sorted(course.inventory_entries.values_list("name", "ring", "removed_at")),
+        course.inventory_snapshots.count(),
+        sorted(course.timeline_events.values_list("description", "linked_to_onset")),
+        sorted(course.mood_episodes.values_list("started_on", "ended_on")),
+        Assessment.objects.filter(course=course).exists(),
+    )
+
+
+EVENT = {
+    **_date("occurred_on", dt.date(2026, 3, 14)),
+    "kind": "death",
+    "description": "Changed by someone else",
+    "linked_to_onset": "on",
+}
+EPISODE = {**_date("started_on", dt.date(2026, 2, 1)), **_date("ended_on", dt.date(2026, 6, 1))}
+
+
+@pytest.mark.parametrize(
+    ("page", "data"),
+    [
+        ("edit", {"diagnosis": "Changed by someone else"}),
+        ("person_add", PERSON),
+        ("person_edit", {**PERSON, "name": "Dev", "ring": "3"}),
+        ("person_remove", {}),
+        ("snapshot_take", {"occasion": "end"}),
+        ("event_add", EVENT),
+        ("event_edit", EVENT),
+        ("event_remove", {}),
+        ("episode_add", EPISODE),
+        ("episode_edit", EPISODE),
+        ("episode_remove", {}),
+    ],
+)
+@pytest.mark.parametrize("who", ["outsider", "administrator"])
+def test_a_write_by_someone_who_does_not_find_the_record_changes_nothing(
+    as_user, request, course, every_url, page, data, who
+):
+    before = _record_now(course)
+    audited = AuditEvent.objects.count()
+
+    response = as_user(request.getfixturevalue(who)).post(every_url[page][0], data)
+
+    assert response.status_code == 404
+    assert _record_now(course) == before
+    assert AuditEvent.objects.count() == audited
+
+
+# Another course's people, events and episodes are not found under this course's address
+
+
+@pytest.fixture
+def second_course(therapist, site):
+    """Another client of the same therapist."""
+    from ipt.courses.tests.factories import open_course
+
+    return open_course(therapist=therapist, site=site)
+
+
+@pytest.mark.parametrize(
+    ("page", "key"),
+    [
+        ("person_edit", "entry_pk"),
+        ("person_remove", "entry_pk"),
+        ("event_edit", "item_pk"),
+        ("event_remove", "item_pk"),
+        ("episode_edit", "item_pk"),
+        ("episode_remove", "item_pk"),
+    ],
+)
+def test_another_courses_items_are_not_found_under_this_course(
+    as_user, therapist, course, second_course, page, key
+):
+    items = {
+        "person": InventoryEntryFactory(course=second_course, name="Kemi"),
+        "event": TimelineEventFactory(course=second_course),
+        "episode": MoodEpisodeFactory(course=second_course),
+    }
+    item = items[page.split("_")[0]]
+    http = as_user(therapist)
+    before = _record_now(second_course)
+
+    assert http.get(_url(page, course, **{key: item.pk})).status_code == 404
+    assert http.post(_url(page, course, **{key: item.pk}), {}).status_code == 404
+    assert _record_now(second_course) == before
+    assert http.get(_url(page, second_course, **{key: item.pk})).status_code == 200
+
+
+# A person removed from the inventory stays on the life events they were part of
+
+
+def test_changing_an_event_keeps_a_person_removed_from_the_inventory_since(
+    as_user, therapist, course, dev, event
+):
+    event.people.add(dev)
+    services.remove_person(entry=dev, by=therapist)
+    http = as_user(therapist)
+    url = _url("event_edit", course, item_pk=event.pk)
+
+    form = http.get(url).content.decode()
+    assert "Dev (removed from the inventory)" in text(form)
+    assert re.search(rf'value="{dev.pk}"[^>]*checked', form)
+    assert "Dev (removed from the inventory)" not in text(
+        http.get(_url("event_add", course)).content.decode()
+    )
+
+    response = http.post(url, {**EVENT, "people": [str(dev.pk)]})
+
+    assert response.status_code == 302 and response["Location"] == _url("timeline", course)
+    assert list(event.people.all()) == [dev]
+    assert "people" not in _audited("timelineevent", "update").changes
+
+
+def test_a_person_removed_from_the_inventory_is_unlinked_only_when_unticked(
+    as_user, therapist, course, dev, event
+):
+    event.people.add(dev)
+    services.remove_person(entry=dev, by=therapist)
+
+    response = as_user(therapist).post(_url("event_edit", course, item_pk=event.pk), EVENT)
+
+    assert response.status_code == 302 and response["Location"] == _url("timeline", course)
+    assert not event.people.exists()
+    assert _audited("timelineevent", "update").changes["people"] == [["Dev"], []]
+
+
+# A person left on a ring the service no longer has
+
+
+def test_a_person_on_a_ring_the_service_removed_can_still_be_changed(
+    as_user, therapist, manager, service, course
+):
+    services.update_settings(service=service, closeness_rings=5, by=manager)
+    ray = services.add_person(
+        course=course, by=therapist, name="Ray", relationship="other_family", ring=5
+    )
+    services.update_settings(service=service, closeness_rings=3, by=manager)
+    http = as_user(therapist)
+    url = _url("person_edit", course, entry_pk=ray.pk)
+
+    assert "Ring 5 (least close)" in http.get(url).content.decode()
+    response = http.post(
+        url, {**PERSON, "name": "Ray", "relationship": "other_family", "ring": "5"}
+    )
+
+    assert response.status_code == 302 and response["Location"] == _url("inventory", course)
+    ray.refresh_from_db()
+    assert (ray.ring, ray.expectations_met) == (5, "partly")
+    assert _audited("inventoryentry", "update").changes["expectations_met"] == [
+        "unknown",
+        "partly",
+    ]

@@ -49,7 +49,11 @@ def test_the_goal_chart_has_a_point_per_rating_and_the_same_numbers_as_a_table()
     assert chart.svg.count('class="ipt-chart__point"') == 2
     assert "<polyline" in chart.svg
     assert "See &lt;friends&gt;" in chart.svg
-    assert 'aria-labelledby="goal-1-title"' in chart.svg
+    assert 'aria-labelledby="goal-1-title goal-1-desc"' in chart.svg
+    assert (
+        '<desc id="goal-1-desc">Ratings out of 10, oldest first: 2 on Monday 5 January 2026 '
+        "(Session 5); 6 on Monday 12 January 2026.</desc>"
+    ) in chart.svg
     assert chart.caption == (
         "See <friends>: 2 ratings, from 2 on Monday 5 January 2026 to 6 on Monday 12 January 2026."
     )
@@ -133,3 +137,8 @@ def test_strategy_items_tick_what_was_worked_on():
     assert items[0]["hint"]["text"] == "Worked on since Monday 2 March 2026 (Tessa Marlow)"
     assert not any(item["checked"] for item in items[1:])
     assert len(items) == 6
+
+
+def test_an_unrated_goal_chart_describes_no_ratings():
+    chart = charts.goal_chart(chart_id="goal-3", goal="Sleep better", ratings=[])
+    assert '<desc id="goal-3-desc">No ratings yet.</desc>' in chart.svg

@@ -142,12 +142,42 @@ def test_it_ticks_and_unticks_strategies_with_who_and_when(course, therapist, su
         focus_area=focus, codes=["stage", "options"], by=supervisor
     )
     assert (added, removed) == (["options"], ["issues"])
-    rows = {row.code: row for row in focus.strategies_addressed.all()}
+    rows = {row.code: row for row in focus.strategies_addressed.current()}
     assert set(rows) == {"stage", "options"}
     assert rows["stage"].by == therapist and rows["stage"].addressed_on == TODAY
     assert rows["options"].by == supervisor
+    unticked = focus.strategies_addressed.get(code="issues")
+    assert (unticked.by, unticked.addressed_on) == (therapist, TODAY)
+    assert unticked.removed_by == supervisor
+    assert timezone.localdate(unticked.removed_at) == TODAY
     assert _events("strategyaddressed", "create").count() == 3
-    assert _events("strategyaddressed", "delete").get().changes["strategy"] == ["issues", None]
+    event = _events("strategyaddressed", "update").get()
+    assert event.changes["strategy"] == ["issues", None]
+    assert event.actor == supervisor and event.summary == "Unticked the strategy 'issues'"
+
+
+def test_a_strategy_ticked_again_after_an_untick_is_a_new_tick(course, therapist):
+    focus = choose_area(course)
+    services.mark_strategies(focus_area=focus, codes=["stage"], by=therapist)
+    services.mark_strategies(focus_area=focus, codes=[], by=therapist)
+    services.mark_strategies(focus_area=focus, codes=["stage"], by=therapist)
+    rows = list(focus.strategies_addressed.order_by("pk"))
+    assert [row.is_current for row in rows] == [False, True]
+
+
+def test_it_refuses_strategies_changed_by_someone_else_since_the_form_was_shown(
+    course, therapist, supervisor
+):
+    focus = choose_area(course)
+    services.mark_strategies(focus_area=focus, codes=["stage"], by=supervisor, shown=[])
+    with pytest.raises(services.StrategiesChanged, match="Someone else changed") as refused:
+        services.mark_strategies(focus_area=focus, codes=["issues"], by=therapist, shown=[])
+    assert refused.value.saved == ["stage"]
+    assert list(focus.strategies_addressed.current().values_list("code", flat=True)) == ["stage"]
+    added, removed = services.mark_strategies(
+        focus_area=focus, codes=["issues"], by=therapist, shown=["stage"]
+    )
+    assert (added, removed) == (["issues"], ["stage"])
 
 
 def test_it_refuses_strategies_of_another_area(course, therapist):
@@ -227,6 +257,30 @@ def test_it_refuses_a_rating_outside_0_to_10(course, therapist, score):
         services.record_goal_ratings(
             course=course, scores={goal: score}, rated_on=TODAY, by=therapist
         )
+    assert not goal.ratings.exists()
+
+
+def test_it_refuses_a_rating_at_another_courses_session(course, therapist, site):
+    from ipt.courses.tests.factories import open_course
+
+    goal = add_goal(course)
+    other = open_course(therapist=therapist, site=site)
+    elsewhere = add_appointment(other, starts_at=timezone.now() - dt.timedelta(hours=3))
+    with pytest.raises(services.FormulationRefused, match="Select one of the course's sessions"):
+        services.record_goal_ratings(
+            course=course, scores={goal: 4}, rated_on=TODAY, appointment=elsewhere, by=therapist
+        )
+    assert not goal.ratings.exists()
+    assert not _events("goalrating").exists()
+
+
+def test_it_refuses_to_rate_another_courses_goal(course, therapist, site):
+    from ipt.courses.tests.factories import open_course
+
+    other = open_course(therapist=therapist, site=site)
+    goal = add_goal(other)
+    with pytest.raises(services.FormulationRefused, match="current goals"):
+        services.record_goal_ratings(course=course, scores={goal: 4}, rated_on=TODAY, by=therapist)
     assert not goal.ratings.exists()
 
 

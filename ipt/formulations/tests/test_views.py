@@ -65,13 +65,119 @@ def full_course(course):
     return course
 
 
+READ_ONLY_PAGES = {"overview", "formulation", "formulation_version"}
+
+
+def _valid_posts(course, goal) -> dict[str, tuple[str, dict]]:
+    """For each page that changes something, its URL and a POST the therapist could make."""
+    today = timezone.localdate()
+    return {
+        "area": (
+            _url("area", course, rank="primary"),
+            {"area": "grief", "deceased": "Her father", "reason": "Grief"},
+        ),
+        "dispute_stage": (
+            _url("dispute_stage", course, rank="primary"),
+            {"stage": "renegotiation"} | _date("changed_on", today),
+        ),
+        "strategies": (
+            _url("strategies", course, rank="primary"),
+            {"strategies": ["stage"], "shown": ""},
+        ),
+        "formulation_edit": (
+            _url("formulation_edit", course),
+            {"clinician_text": "Changed", "client_text": "Changed"},
+        ),
+        "formulation_agree": (_url("formulation_agree", course), _date("agreed_on", today)),
+        "middle_phase": (_url("middle_phase", course), {"reason": "Client in crisis"}),
+        "goal_add": (_url("goal_add", course), {"text": "Another goal"}),
+        "goal_ratings": (
+            _url("goal_ratings", course),
+            {f"goal-{goal.pk}": "5"} | _date("rated_on", today),
+        ),
+        "goal_close": (_url("goal_close", course, goal_pk=goal.pk), {"status": "achieved"}),
+    }
+
+
+PAGES = [
+    ("overview", {}),
+    ("area", {"rank": "primary"}),
+    ("dispute_stage", {"rank": "primary"}),
+    ("strategies", {"rank": "primary"}),
+    ("formulation", {}),
+    ("formulation_edit", {}),
+    ("formulation_agree", {}),
+    ("formulation_version", {"version": 1}),
+    ("middle_phase", {}),
+    ("goal_add", {}),
+    ("goal_ratings", {}),
+    ("goal_close", None),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs"), PAGES)
 @pytest.mark.parametrize("who", ["outsider", "administrator"])
-def test_it_hides_every_page_from_outsiders_and_administrators(as_user, request, who, full_course):
+def test_it_hides_every_page_from_outsiders_and_administrators(
+    as_user, request, who, full_course, name, kwargs
+):
     goal = add_goal(full_course)
+    url = _url(name, full_course, **(kwargs if kwargs is not None else {"goal_pk": goal.pk}))
     http = as_user(request.getfixturevalue(who))
-    for url in _urls(full_course, goal):
-        assert http.get(url).status_code == 404, url
-        assert http.post(url, {}).status_code in (404, 405), url
+    assert http.get(url).status_code == 404
+    # Pages that only show have no POST at all; the others answer as if nothing were there.
+    assert http.post(url, {}).status_code == (405 if name in READ_ONLY_PAGES else 404)
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "area",
+        "dispute_stage",
+        "strategies",
+        "formulation_edit",
+        "formulation_agree",
+        "middle_phase",
+        "goal_add",
+        "goal_ratings",
+        "goal_close",
+    ],
+)
+@pytest.mark.parametrize("who", ["outsider", "administrator"])
+def test_a_post_from_outside_changes_nothing(as_user, request, who, full_course, name):
+    goal = add_goal(full_course)
+    url, data = _valid_posts(full_course, goal)[name]
+    before = AuditEvent.objects.count()
+    assert as_user(request.getfixturevalue(who)).post(url, data).status_code == 404
+    assert AuditEvent.objects.count() == before
+    focus = full_course.focus_areas.get()
+    assert (focus.area, focus.dispute_stage) == ("role_dispute", "impasse")
+    assert not focus.strategies_addressed.exists()
+    assert full_course.formulations.count() == 1 and not full_course.formulations.get().is_agreed
+    assert not full_course.middle_phase_overrides.exists()
+    assert list(full_course.goals.values_list("text", "status")) == [(goal.text, "active")]
+    assert not goal.ratings.exists()
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "area",
+        "dispute_stage",
+        "strategies",
+        "formulation_edit",
+        "formulation_agree",
+        "middle_phase",
+        "goal_add",
+        "goal_ratings",
+        "goal_close",
+    ],
+)
+def test_the_therapists_valid_posts_are_saved(as_user, therapist, full_course, name):
+    goal = add_goal(full_course)
+    url, data = _valid_posts(full_course, goal)[name]
+    before = AuditEvent.objects.count()
+    assert as_user(therapist).post(url, data).status_code == 302
+    assert AuditEvent.objects.count() > before
 
 
 def test_a_read_only_user_sees_the_focus_but_cannot_change_it(as_user, reader, full_course):
@@ -489,3 +595,100 @@ def test_grief_can_name_a_person_from_the_inventory(as_user, therapist, course):
     page = _page(http.get(_url("overview", course)))
     assert "His wife (Maureen in the inventory)" in page
     assert "Sunday 14 September 2025" in page
+
+
+def test_it_refuses_details_typed_for_an_area_that_was_not_chosen(as_user, therapist, course):
+    response = as_user(therapist).post(
+        _url("area", course, rank="primary"),
+        {"area": "role_dispute", "dispute_with": "Her husband", "deceased": "Her father"},
+    )
+    assert response.status_code == 422
+    page = _page(response)
+    assert (
+        "You entered details for Grief but chose Role dispute: clear them or choose that area"
+        in (page)
+    )
+    assert 'value="Her father"' in page
+    assert not course.focus_areas.exists()
+    assert not AuditEvent.objects.filter(object_type="formulations.focusarea").exists()
+
+
+def test_changing_the_area_shows_only_the_new_areas_details(as_user, therapist, course):
+    choose_area(course, area=ProblemArea.GRIEF, deceased="Her father")
+    http = as_user(therapist)
+    response = http.post(
+        _url("area", course, rank="primary"),
+        {"area": "deficits", "to_build": "Join a choir", "reason": "Isolation is the focus"},
+    )
+    assert response.status_code == 302
+    assert _event("focusarea", "update").changes["deceased"] == ["Her father", ""]
+    page = _page(http.get(_url("overview", course)))
+    assert "Join a choir" in page and "Her father" not in page
+    form = _page(http.get(_url("area", course, rank="primary")))
+    assert "Her father" not in form
+
+
+def test_a_stale_strategies_form_shows_both_sets_of_ticks(as_user, therapist, supervisor, course):
+    focus = choose_area(course)
+    stale = _page(as_user(therapist).get(_url("strategies", course, rank="primary")))
+    assert 'name="shown" value=""' in stale
+    services.mark_strategies(focus_area=focus, codes=["stage"], by=supervisor, shown=[])
+    http = as_user(therapist)
+    response = http.post(
+        _url("strategies", course, rank="primary"), {"strategies": ["issues"], "shown": ""}
+    )
+    assert response.status_code == 409
+    page = _page(response)
+    assert "Someone else changed the strategies" in page
+    assert "Saved now" in page and "Your ticks" in page
+    assert 'name="shown" value="stage"' in page
+    assert list(focus.strategies_addressed.current().values_list("code", flat=True)) == ["stage"]
+    assert AuditEvent.objects.filter(object_type="formulations.strategyaddressed").count() == 1
+    response = http.post(
+        _url("strategies", course, rank="primary"), {"strategies": ["issues"], "shown": "stage"}
+    )
+    assert response.status_code == 302
+    assert list(focus.strategies_addressed.current().values_list("code", flat=True)) == ["issues"]
+    assert _event("strategyaddressed", "update").actor == therapist
+
+
+def test_the_overview_checklist_carries_the_ticks_it_shows(as_user, therapist, course):
+    focus = choose_area(course)
+    services.mark_strategies(focus_area=focus, codes=["stage", "issues"], by=therapist)
+    services.mark_strategies(focus_area=focus, codes=["stage"], by=therapist)
+    page = _page(as_user(therapist).get(_url("overview", course)))
+    assert 'name="shown" value="stage"' in page
+    assert 'value="stage" checked' in page and 'value="issues" checked' not in page
+
+
+def test_the_overview_shows_each_goals_ratings_as_a_table(as_user, therapist, course):
+    goal = add_goal(course)
+    services.record_goal_ratings(
+        course=course, scores={goal: 4}, rated_on=timezone.localdate(), by=therapist
+    )
+    page = _page(as_user(therapist).get(_url("overview", course)))
+    assert f"Ratings of '{goal.text}'</caption>" in page
+    assert "Ratings as a table" not in page
+    assert f'<desc id="goal-{goal.pk}-desc">Ratings out of 10, oldest first: 4 on' in page
+
+
+def test_a_dispute_can_change_to_another_area_with_its_stage_still_ticked(
+    as_user, therapist, course
+):
+    choose_area(course, dispute_with="Her husband", dispute_stage=DisputeStage.IMPASSE)
+    http = as_user(therapist)
+    assert 'value="impasse" checked' in _page(http.get(_url("area", course, rank="primary")))
+    response = http.post(
+        _url("area", course, rank="primary"),
+        {"area": "grief", "deceased": "Her father", "dispute_stage": "impasse", "reason": "Grief"},
+    )
+    assert response.status_code == 302
+    focus = course.focus_areas.get()
+    assert (focus.area, focus.dispute_stage) == ("grief", "")
+    assert _event("focusarea", "update").changes["dispute_stage"] == ["impasse", ""]
+    response = http.post(
+        _url("area", course, rank="primary"),
+        {"area": "grief", "deceased": "Her father", "dispute_stage": "renegotiation"},
+    )
+    assert response.status_code == 422
+    assert "You entered details for Role dispute but chose Grief" in _page(response)
