@@ -1,7 +1,7 @@
 """Who may read and write session notes and the other records of this app.
 
-Everything is reached through the course scope: anyone for whom the course is visible (and who
-may see clinical notes: not administrators) may read; those who manage the course may write.
+Everything is reached through the course scope (`ipt.courses.access`): anyone who may read the
+course's clinical record may read (not administrators); those who manage it may write.
 """
 
 from __future__ import annotations
@@ -9,8 +9,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from ipt.appointments.models import Appointment
-from ipt.clients.access import can_see_clinical
-from ipt.courses.access import can_manage_course, visible_courses
+from ipt.courses.access import can_write_clinical, clinical_courses
 from ipt.courses.models import Course
 
 from .models import HomeworkTask, SessionNote
@@ -26,23 +25,21 @@ __all__ = [
 
 def readable_courses(user) -> QuerySet[Course]:
     """Courses whose notes the user may read."""
-    if not can_see_clinical(user):
-        return Course.objects.none()
-    return visible_courses(user)
+    return clinical_courses(user)
 
 
 def readable_appointments(user) -> QuerySet[Appointment]:
-    return Appointment.objects.filter(course__in=readable_courses(user).values("pk"))
+    return Appointment.objects.filter(course__in=clinical_courses(user).values("pk"))
 
 
 def visible_notes(user) -> QuerySet[SessionNote]:
-    return SessionNote.objects.filter(course__in=readable_courses(user).values("pk"))
+    return SessionNote.objects.filter(course__in=clinical_courses(user).values("pk"))
 
 
 def visible_homework(user) -> QuerySet[HomeworkTask]:
-    return HomeworkTask.objects.filter(course__in=readable_courses(user).values("pk"))
+    return HomeworkTask.objects.filter(course__in=clinical_courses(user).values("pk"))
 
 
 def can_write(user, course: Course) -> bool:
     """Write notes, homework, reviews and the ending plan: whoever manages the course."""
-    return can_see_clinical(user) and can_manage_course(user, course)
+    return can_write_clinical(user, course)

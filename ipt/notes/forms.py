@@ -58,6 +58,7 @@ class NoteForm(forms.Form):
             elif item.kind == YES_NO:
                 self.fields[item.name] = forms.ChoiceField(
                     label=item.label,
+                    help_text=item.hint,
                     required=False,
                     choices=[(c.code, c.text) for c in item.choices or ()],
                     widget=forms.RadioSelect,

@@ -61,6 +61,14 @@ class SessionNote(models.Model):
     def __str__(self) -> str:
         return f"Note of {self.appointment}"
 
+    def save(self, *args, **kwargs):
+        if (
+            not self._state.adding
+            and type(self)._default_manager.filter(pk=self.pk, signed_at__isnull=False).exists()
+        ):
+            raise ValueError("A signed note is never changed; add an addendum to it.")
+        super().save(*args, **kwargs)
+
     @property
     def is_signed(self) -> bool:
         return self.signed_at is not None
@@ -94,8 +102,12 @@ class HomeworkOutcome(models.TextChoices):
 
 
 class HomeworkTask(models.Model):
-    """A task set in one session for before the next, reviewed at a later one. The client's
-    reflection is its own field so the client portal can fill it in."""
+    """A task set in one session for before the next, reviewed at a later one.
+
+    The client may answer it first through the portal (`client_outcome`, `client_reflection`,
+    `client_answered_at`), and change that answer until the therapist reviews the task. The
+    therapist's review (`outcome`, `reflection`, `reviewed_*`) is kept apart: it starts from the
+    client's answer but is the clinical record."""
 
     course = models.ForeignKey(Course, on_delete=models.PROTECT, related_name="homework")
     set_at = models.ForeignKey(
@@ -117,6 +129,11 @@ class HomeworkTask(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reviewed_on = models.DateTimeField(null=True, blank=True)
+    client_outcome = models.CharField(
+        "the client's answer", max_length=10, choices=HomeworkOutcome.choices, blank=True
+    )
+    client_reflection = models.TextField("the client's own words", blank=True)
+    client_answered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -126,6 +143,11 @@ class HomeworkTask(models.Model):
                 | (~models.Q(outcome="") & models.Q(reviewed_at__isnull=False)),
                 name="homework_outcome_iff_reviewed",
             ),
+            models.CheckConstraint(
+                condition=models.Q(client_outcome="", client_answered_at__isnull=True)
+                | (~models.Q(client_outcome="") & models.Q(client_answered_at__isnull=False)),
+                name="homework_client_outcome_iff_answered",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -134,6 +156,10 @@ class HomeworkTask(models.Model):
     @property
     def is_reviewed(self) -> bool:
         return bool(self.outcome)
+
+    @property
+    def is_answered_by_client(self) -> bool:
+        return bool(self.client_outcome)
 
 
 class MidpointReview(models.Model):

@@ -31,6 +31,13 @@ def status_tag(note: SessionNote | None) -> dict[str, str]:
     return SIGNED if note.is_signed else DRAFT
 
 
+def outcome_text(outcome: str) -> str:
+    """The marker on a note whose appointment no longer counts as a session."""
+    if not outcome:
+        return ""
+    return f"The appointment is now recorded as: {outcome[0].lower()}{outcome[1:]}"
+
+
 def status_text(note: SessionNote | None) -> str:
     return status_tag(note)["text"]
 
@@ -124,6 +131,14 @@ def homework_outcome_text(task: HomeworkTask) -> str:
     return HomeworkOutcome(task.outcome).label if task.outcome else "Not reviewed yet"
 
 
+def client_said(task: HomeworkTask) -> str:
+    """The client's own answer from the portal, e.g. "The client said: Done — it helped"."""
+    if not task.client_outcome:
+        return ""
+    said = f"The client said: {HomeworkOutcome(task.client_outcome).label}"
+    return f"{said} — {task.client_reflection}" if task.client_reflection else said
+
+
 def homework_items(
     tasks: Iterable[HomeworkTask], *, review_href=None, session_label=None
 ) -> list[dict[str, Any]]:
@@ -137,6 +152,7 @@ def homework_items(
                 "set_on": long_date(task.set_at.starts_at.date()),
                 "outcome": homework_outcome_text(task),
                 "reflection": task.reflection,
+                "client_said": client_said(task),
                 "review_href": review_href(task) if review_href else "",
             }
         )
@@ -165,11 +181,10 @@ def session_rows(
             homework.append(f"{reviewed} reviewed")
         rows.append(
             {
-                "session": session.number.label,
+                "session": session.label,
                 "projected": session.number.projected,
-                "phase": "Booster"
-                if session.number.booster
-                else session.template.value.capitalize(),
+                "outcome": outcome_text(session.outcome),
+                "phase": "Booster" if session.is_booster else session.template.value.capitalize(),
                 "date": long_date(appointment.starts_at.date()),
                 "href": reverse("notes:note", args=[appointment.pk]),
                 "status": status_tag(note),

@@ -10,16 +10,19 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F
 from django.utils import timezone
 
 from ipt.accounts.models import User
 from ipt.appointments.models import Appointment
+from ipt.clients.models import Client
 from ipt.core import audit
+from ipt.core.errors import Refused
+from ipt.courses.access import can_write_clinical
 from ipt.courses.models import Course
 
-from . import access, queries, templates
+from . import links, queries, templates
 from .models import (
     Addendum,
     EndingSummary,
@@ -31,6 +34,7 @@ from .models import (
 )
 
 __all__ = [
+    "CLIENT_REFLECTION_MAX",
     "ENDING_SUMMARY_FIELDS",
     "MIDPOINT_FIELDS",
     "PLAN_FIELDS",
@@ -38,6 +42,7 @@ __all__ = [
     "NoteLocked",
     "NotesRefused",
     "add_addendum",
+    "record_client_homework",
     "record_view",
     "review_homework",
     "save_ending_summary",
@@ -70,12 +75,8 @@ ENDING_SUMMARY_FIELDS = [
 LOCKED = "This note has been signed, so it cannot be changed. Add an addendum to correct it"
 
 
-class NotesRefused(ValueError):
+class NotesRefused(Refused):
     """A write the rules refuse. `field` names the input it is about, when there is one."""
-
-    def __init__(self, message: str, *, field: str | None = None):
-        super().__init__(message)
-        self.field = field
 
 
 class NoteLocked(NotesRefused):
@@ -94,8 +95,19 @@ class EditConflict(NotesRefused):
 
 
 def _check_writer(by: User, course: Course) -> None:
-    if not access.can_write(by, course):
+    if not can_write_clinical(by, course):
         raise NotesRefused("You cannot change the notes of this course")
+
+
+def _lock_course(course: Course) -> Course:
+    """Lock the course row, so concurrent first saves of a one-per-course record serialise."""
+    return Course.objects.select_for_update().get(pk=course.pk)
+
+
+def _check_held(session: queries.Session) -> None:
+    reason = session.not_held_reason()
+    if reason:
+        raise NotesRefused(reason)
 
 
 def _client_id(course: Course) -> int:
@@ -106,33 +118,39 @@ def _changed_keys(before: dict, after: dict) -> dict[str, list[Any]]:
     return audit.changes_between(before, after)
 
 
-def _check_content(template: str, content: dict) -> dict:
+def _check_content(template: str, content: dict, *, area: str = "") -> dict:
+    """The content cleaned against the note's template. A middle-phase note keeps the problem
+    area its strategies belong to, so they read the same after the course's area changes."""
     cleaned = templates.clean_content(template, content)
     if template == templates.Template.MIDDLE:
         missing = templates.missing_for_techniques(cleaned)
         if missing:
             first = missing[0]
             raise NotesRefused(f"Enter {first.label[0].lower()}{first.label[1:]}", field=first.name)
+        if area:
+            cleaned[templates.STRATEGIES_AREA] = area
     return cleaned
 
 
 @transaction.atomic
 def start_note(*, appointment: Appointment, content: dict, by: User) -> SessionNote:
-    """Start the note of a treatment or booster session, with the template of its phase."""
+    """Start the note of a treatment or booster session, with the template of its phase. Refused
+    before the session has happened and its attendance is recorded."""
     course = appointment.course
     _check_writer(by, course)
     current = Appointment.objects.select_for_update().get(pk=appointment.pk)
+    if SessionNote.objects.filter(appointment=current).exists():
+        raise NotesRefused("This session already has a note. Open it to change it")
     session = queries.session_for(current)
     if session is None:
         raise NotesRefused("Only treatment and booster sessions that took place have notes")
-    if SessionNote.objects.filter(appointment=current).exists():
-        raise NotesRefused("This session already has a note. Open it to change it")
+    _check_held(session)
     now = timezone.now()
     note = SessionNote(
         course=course,
         appointment=current,
         template=session.template.value,
-        content=_check_content(session.template, content),
+        content=_check_content(session.template, content, area=links.current_area(course)),
         author=by,
         updated_by=by,
         created_at=now,
@@ -162,7 +180,9 @@ def update_note(
     current = SessionNote.objects.select_related("updated_by").get(pk=note.pk)
     if current.is_signed:
         raise NoteLocked(LOCKED)
-    cleaned = _check_content(current.template, content)
+    cleaned = _check_content(
+        current.template, content, area=links.note_area(course, current.content)
+    )
     now = timezone.now()
     updated = SessionNote.objects.filter(
         pk=note.pk, version=expected_version, signed_at__isnull=True
@@ -187,10 +207,19 @@ def update_note(
 
 @transaction.atomic
 def sign_note(*, note: SessionNote, by: User) -> SessionNote:
-    """The author signs the note; from then on it is locked."""
+    """The author signs the note; from then on it is locked. Refused before the session has
+    happened, and while the note has no session narrative."""
+    _check_writer(by, note.course)
     if note.author_id != by.pk:
         raise NotesRefused("Only the author of a note can sign it")
-    _check_writer(by, note.course)
+    current = SessionNote.objects.select_for_update().select_related("appointment").get(pk=note.pk)
+    if current.is_signed:
+        raise NoteLocked("This note has already been signed")
+    session = queries.session_for(current.appointment)
+    if session is not None:
+        _check_held(session)
+    if not str(current.content.get("narrative") or "").strip():
+        raise NotesRefused("Enter the session narrative before signing the note", field="narrative")
     now = timezone.now()
     updated = SessionNote.objects.filter(pk=note.pk, signed_at__isnull=True).update(
         signed_at=now, signed_by=by
@@ -285,6 +314,8 @@ def review_homework(
     """Record at a later session whether the task was done, partly done or not done, and the
     client's reflection on it. Reviewing again changes the review."""
     _check_writer(by, task.course)
+    if at.course_id != task.course_id:
+        raise NotesRefused("Homework is reviewed at a later session of the same course")
     if str(outcome) not in HomeworkOutcome.values:
         raise NotesRefused("Select whether the homework was done", field="outcome")
     current = HomeworkTask.objects.select_for_update().select_related("set_at").get(pk=task.pk)
@@ -310,6 +341,64 @@ def review_homework(
     return current
 
 
+CLIENT_ANSWER_FIELDS = ["client_outcome", "client_reflection"]
+CLIENT_REFLECTION_MAX = 2000
+ALREADY_REVIEWED = (
+    "Your therapist has already talked about this task with you, so your answer cannot be "
+    "changed now"
+)
+
+
+@transaction.atomic
+def record_client_homework(
+    *, task: HomeworkTask, outcome: HomeworkOutcome | str, reflection: str, client: Client
+) -> HomeworkTask:
+    """The client's own answer through the portal: done, partly done or not done, and what they
+    want to say about it. They may change it until the therapist reviews the task; the
+    therapist's review fields are left alone. Audited as the client, with before and after."""
+    if str(outcome) not in HomeworkOutcome.values:
+        raise NotesRefused("Select whether you did this task", field="outcome")
+    reflection = (reflection or "").strip()
+    if len(reflection) > CLIENT_REFLECTION_MAX:
+        raise NotesRefused(
+            f"What you write must be {CLIENT_REFLECTION_MAX:,} characters or fewer",
+            field="reflection",
+        )
+    current = HomeworkTask.objects.select_for_update().select_related("course").get(pk=task.pk)
+    if current.course.client_id != client.pk:
+        raise NotesRefused("This homework belongs to someone else")
+    if current.is_reviewed:
+        raise NotesRefused(ALREADY_REVIEWED)
+    first = not current.is_answered_by_client
+    before = audit.snapshot(current, CLIENT_ANSWER_FIELDS)
+    current.client_outcome, current.client_reflection = str(outcome), reflection
+    changes = audit.changes_between(before, audit.snapshot(current, CLIENT_ANSWER_FIELDS))
+    if not first and not changes:
+        return current
+    current.client_answered_at = timezone.now()
+    current.save(update_fields=[*CLIENT_ANSWER_FIELDS, "client_answered_at"])
+    label = HomeworkOutcome(current.client_outcome).label.lower()
+    audit.record(
+        by=None,
+        actor_label=f"client {client.reference}",
+        action=audit.Action.UPDATE,
+        obj=current,
+        client_id=client.pk,
+        summary=f"The client {'answered' if first else 'changed their answer to'} "
+        f"their homework: {label}",
+        changes=changes,
+    )
+    for name in (*CLIENT_ANSWER_FIELDS, "client_answered_at"):
+        setattr(task, name, getattr(current, name))
+    return current
+
+
+def _attname(model: type[models.Model], name: str) -> str:
+    """The column of a field: `appointment_id` for the `appointment` foreign key."""
+    field = model._meta.get_field(name)
+    return field.attname if isinstance(field, models.Field) else name
+
+
 CourseRecord = TypeVar("CourseRecord", MidpointReview, RelapsePreventionPlan, EndingSummary)
 
 
@@ -323,7 +412,8 @@ def _save_course_record(
     what: str,
     extra: dict | None = None,
 ) -> CourseRecord:
-    """Create or change a one-per-course record; audited with the fields that changed."""
+    """Create or change a one-per-course record; audited with the fields that changed (`extra`
+    ones included, e.g. the mid-point review's appointment)."""
     _check_writer(by, course)
     unknown = set(values) - set(fields)
     if unknown:
@@ -331,20 +421,23 @@ def _save_course_record(
     cleaned = {name: str(values.get(name) or "").strip() for name in fields}
     if not any(cleaned.values()):
         raise NotesRefused(f"Enter at least one part of the {what}")
-    found = model._default_manager.select_for_update().filter(course=course).first()
+    _lock_course(course)
+    found = model._default_manager.filter(course=course).first()
     created = found is None
     record = found or model(course=course, updated_by=by)
-    before = {} if created else audit.snapshot(record, fields)
-    for name, value in {**cleaned, **(extra or {})}.items():
+    extras: dict[str, Any] = extra or {}
+    audited = [*fields, *(_attname(model, name) for name in extras)]
+    before = {} if created else audit.snapshot(record, audited)
+    for name, value in {**cleaned, **extras}.items():
         setattr(record, name, value)
-    changes = audit.changes_between(before, audit.snapshot(record, fields))
+    changes = audit.changes_between(before, audit.snapshot(record, audited))
     if not created and not changes:
         return record
     record.updated_at, record.updated_by = timezone.now(), by
     if created:
         record.save(force_insert=True)
     else:
-        record.save(update_fields=[*fields, *(extra or {}), "updated_at", "updated_by"])
+        record.save(update_fields=[*fields, *extras, "updated_at", "updated_by"])
     audit.record(
         by=by,
         action=audit.Action.CREATE if created else audit.Action.UPDATE,

@@ -13,6 +13,7 @@ from enum import StrEnum
 from ipt.courses.rules import Phase
 
 TEXT = "text"
+STRATEGIES_AREA = "strategies_area"  # content key: the problem area the strategies belong to
 CHOICES = "choices"
 YES_NO = "yes_no"
 
@@ -148,19 +149,39 @@ MIDDLE_FIELDS = (
 )
 
 ENDING_TOPICS = (
-    ("ending_discussed", "Ending discussed"),
-    ("gains_reviewed", "Gains reviewed"),
-    ("feelings_about_ending", "Feelings about ending"),
-    ("relapse_prevention", "Relapse prevention"),
-    ("maintenance_discussed", "Maintenance discussed"),
+    (
+        "ending_discussed",
+        "Ending discussed",
+        "Select yes if you talked about treatment ending and the sessions left",
+    ),
+    (
+        "gains_reviewed",
+        "Gains reviewed",
+        "Select yes if you went over what has changed for the client during treatment",
+    ),
+    (
+        "feelings_about_ending",
+        "Feelings about ending",
+        "Select yes if the client talked about how they feel about treatment ending",
+    ),
+    (
+        "relapse_prevention",
+        "Relapse prevention",
+        "Select yes if you worked on the early warning signs and what to do about them",
+    ),
+    (
+        "maintenance_discussed",
+        "Maintenance discussed",
+        "Select yes if you talked about booster or maintenance sessions",
+    ),
 )
 
 ENDING_FIELDS = (
     *(
         part
-        for name, label in ENDING_TOPICS
+        for name, label, hint in ENDING_TOPICS
         for part in (
-            Field(name, label, kind=YES_NO, choices=YES_NO_CHOICES, group=name),
+            Field(name, label, kind=YES_NO, hint=hint, choices=YES_NO_CHOICES, group=name),
             Field(f"{name}_notes", f"{label}: notes", group=name),
         )
     ),
@@ -180,7 +201,10 @@ GROUPS: dict[str, Group] = {
         hint="Fill this in when you used role play",
         fields=tuple(f.name for f in MIDDLE_FIELDS if f.group == "role_play"),
     ),
-    **{name: Group(name, label, fields=(name, f"{name}_notes")) for name, label in ENDING_TOPICS},
+    **{
+        name: Group(name, label, hint=hint, fields=(name, f"{name}_notes"))
+        for name, label, hint in ENDING_TOPICS
+    },
 }
 
 FIELDS: dict[Template, tuple[Field, ...]] = {

@@ -37,3 +37,10 @@ def test_it_tags_the_status_of_a_note():
     assert presenters.status_text(None) == "Not started"
     assert presenters.status_text(SessionNote()) == "Draft"
     assert presenters.status_text(SessionNote(signed_at="2026-01-01T10:00Z")) == "Signed"
+
+
+def test_it_marks_a_note_whose_appointment_is_no_longer_a_session():
+    assert presenters.outcome_text("") == ""
+    assert presenters.outcome_text("Cancelled by the client") == (
+        "The appointment is now recorded as: cancelled by the client"
+    )

@@ -1,8 +1,15 @@
 """The rules of notes, homework, the mid-point review and the ending, with their audit events."""
 
-import pytest
+import datetime as dt
 
+import pytest
+from django.utils import timezone
+
+from ipt.clients.tests.factories import BreakGlassAccessFactory
+from ipt.core.errors import Refused
 from ipt.core.models import AuditEvent
+from ipt.courses.tests.factories import add_appointment
+from ipt.formulations import services as formulations
 from ipt.notes import services
 from ipt.notes.models import Addendum, HomeworkTask, SessionNote
 
@@ -220,3 +227,125 @@ def test_a_reader_cannot_write(course, therapist, administrator):
         services.start_note(appointment=first, content={}, by=administrator)
     with pytest.raises(services.NotesRefused):
         services.save_ending_summary(course=course, by=administrator, gains="x")
+
+
+def _recorded_as(appointment, attendance: str) -> None:
+    """The appointment's outcome corrected afterwards (as the appointments app would)."""
+    type(appointment).objects.filter(pk=appointment.pk).update(attendance=attendance)
+
+
+def test_it_refuses_a_note_before_the_session_has_happened(course, therapist):
+    sessions(course, 1)
+    unrecorded = add_appointment(course, attendance="")
+    future = add_appointment(course, attendance="", starts_at=timezone.now() + dt.timedelta(days=2))
+
+    with pytest.raises(services.NotesRefused, match="Record that the client attended"):
+        services.start_note(appointment=unrecorded, content={"narrative": "x"}, by=therapist)
+    with pytest.raises(services.NotesRefused, match="has not happened yet"):
+        services.start_note(appointment=future, content={"narrative": "x"}, by=therapist)
+    assert not SessionNote.objects.exists()
+
+
+def test_it_refuses_to_sign_a_note_of_a_session_no_longer_recorded_as_held(course, therapist):
+    first = sessions(course, 1)[0]
+    note = services.start_note(appointment=first, content={"narrative": "Seen."}, by=therapist)
+    _recorded_as(first, "")
+
+    with pytest.raises(services.NotesRefused, match="Record that the client attended"):
+        services.sign_note(note=note, by=therapist)
+    note.refresh_from_db()
+    assert not note.is_signed and not _events(note, "update").exists()
+
+
+def test_it_refuses_to_sign_a_note_without_its_narrative(course, therapist):
+    first = sessions(course, 1)[0]
+    note = services.start_note(
+        appointment=first, content={"tasks_covered": ["inventory"], "narrative": "  "}, by=therapist
+    )
+
+    with pytest.raises(services.NotesRefused, match="Enter the session narrative") as refused:
+        services.sign_note(note=note, by=therapist)
+
+    assert refused.value.field == "narrative"
+    note.refresh_from_db()
+    assert not note.is_signed and not _events(note, "update").exists()
+
+
+def test_a_signed_note_cannot_be_saved_over(course, therapist):
+    note = middle_note(course, therapist)
+    note.content = {**note.content, "narrative": "Quietly changed"}
+    note.save(update_fields=["content"])  # a draft can still change
+    services.sign_note(note=note, by=therapist)
+
+    note.content = {**note.content, "narrative": "Changed after signing"}
+    with pytest.raises(ValueError, match="signed note is never changed"):
+        note.save(update_fields=["content"])
+
+    note.refresh_from_db()
+    assert note.content["narrative"] == "Quietly changed"
+
+
+def test_a_note_keeps_the_problem_area_of_its_strategies(course, therapist):
+    note = middle_note(course, therapist, content={**MIDDLE_CONTENT, "strategies": ["blocks"]})
+    formulations.set_problem_area(
+        course=course, rank="primary", area="role_transition", by=therapist, reason="Rethought"
+    )
+
+    services.update_note(
+        note=note,
+        content={**MIDDLE_CONTENT, "strategies": ["blocks", "stage"], "narrative": "More"},
+        expected_version=1,
+        by=therapist,
+    )
+
+    note.refresh_from_db()
+    assert note.content["strategies_area"] == "role_dispute"
+    assert note.content["strategies"] == ["blocks", "stage"]
+    assert _events(note, "create").get().changes["strategies_area"] == [None, "role_dispute"]
+
+
+def test_the_midpoint_review_follows_a_changed_midpoint_session(course, therapist):
+    appointments = sessions(course, 9)
+    eighth, ninth = appointments[7], appointments[8]
+    review = services.save_midpoint_review(course=course, by=therapist, goals_progress="Better")
+    _recorded_as(appointments[2], "3")  # session 3 missed after all: the ninth is now session 8
+
+    services.save_midpoint_review(course=course, by=therapist, goals_progress="Better")
+
+    review.refresh_from_db()
+    assert review.appointment == ninth
+    change = _events(review, "update").get()
+    assert change.changes == {"appointment_id": [eighth.pk, ninth.pk]}
+
+
+def test_every_write_is_refused_to_those_who_may_not_write(
+    course, therapist, other_therapist, administrator, outsider
+):
+    BreakGlassAccessFactory(user=other_therapist, client=course.client)
+    first, second = sessions(course, 2)
+    note = services.start_note(appointment=first, content={"narrative": "Seen."}, by=therapist)
+    task = services.set_homework(appointment=first, description="Diary", by=therapist)
+    signed = services.start_note(appointment=second, content={"narrative": "Seen."}, by=therapist)
+    services.sign_note(note=signed, by=therapist)
+    before = AuditEvent.objects.count()
+    writes = [
+        lambda by: services.start_note(appointment=second, content={}, by=by),
+        lambda by: services.update_note(note=note, content={}, expected_version=1, by=by),
+        lambda by: services.sign_note(note=note, by=by),
+        lambda by: services.add_addendum(note=signed, text="x", by=by),
+        lambda by: services.set_homework(appointment=first, description="x", by=by),
+        lambda by: services.review_homework(task=task, at=second, outcome="done", by=by),
+        lambda by: services.save_midpoint_review(course=course, by=by, goals_progress="x"),
+        lambda by: services.save_relapse_prevention_plan(course=course, by=by, what_helps="x"),
+        lambda by: services.save_ending_summary(course=course, by=by, gains="x"),
+    ]
+
+    for user in (other_therapist, administrator, outsider):
+        for write in writes:
+            with pytest.raises(Refused, match="You cannot change the notes of this course"):
+                write(user)
+
+    assert AuditEvent.objects.count() == before
+    note.refresh_from_db()
+    task.refresh_from_db()
+    assert (note.version, note.is_signed, task.outcome) == (1, False, "")

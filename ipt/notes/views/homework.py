@@ -8,7 +8,7 @@ from django.views.decorators.http import require_http_methods
 
 from ipt.core.http import submitted
 
-from .. import access, queries, services
+from .. import access, presenters, queries, services
 from ..forms import (
     HomeworkForm,
     HomeworkReviewForm,
@@ -49,7 +49,10 @@ def homework_review(request, pk: int, task_pk: int):
         ),
         pk=task_pk,
     )
-    initial = {"outcome": task.outcome, "reflection": task.reflection}
+    initial = {
+        "outcome": task.outcome or task.client_outcome,
+        "reflection": task.reflection or task.client_reflection,
+    }
     form = HomeworkReviewForm(submitted(request), initial=initial)
     status = 200
     if request.method == "POST":
@@ -68,5 +71,7 @@ def homework_review(request, pk: int, task_pk: int):
                 messages.success(request, "Homework reviewed")
                 return redirect("notes:note", pk=appointment.pk)
         status = 422
-    context = page_context(course, session, form=form, task=task)
+    context = page_context(
+        course, session, form=form, task=task, client_said=presenters.client_said(task)
+    )
     return render(request, "notes/homework_review.jinja", context, status=status)

@@ -9,21 +9,22 @@ from django.urls import reverse
 
 from ipt.clients.presenters import full_name
 from ipt.core.dates import long_datetime
+from ipt.courses.access import clinical_course_to_read, clinical_course_to_write
 
-from .. import access, queries
+from .. import access, presenters, queries
 
 
 def scoped_course(request, pk: int, *, write: bool = False):
-    course = get_object_or_404(
-        access.readable_courses(request.user).select_related("service"), pk=pk
-    )
-    if write and not access.can_write(request.user, course):
-        raise PermissionDenied
-    return course
+    """The course: 404 if the user may not read its clinical record, 403 to write it if they
+    may only read it."""
+    if write:
+        return clinical_course_to_write(request.user, pk)
+    return clinical_course_to_read(request.user, pk)
 
 
 def scoped_session(request, pk: int, *, write: bool = False):
-    """The appointment, its course and its session (404 if it cannot have a note)."""
+    """The appointment, its course and its session: 404 if it is neither a session nor has a
+    note (a note stays reachable after its appointment is recorded as missed or cancelled)."""
     appointment = get_object_or_404(
         access.readable_appointments(request.user).select_related(
             "course__client", "course__service", "course__variant"
@@ -55,9 +56,10 @@ def page_context(course, session=None, **extra) -> dict:
         context.update(
             appointment=appointment,
             session=session,
-            heading=session.number.label,
+            heading=session.label,
             when=long_datetime(appointment.starts_at),
             template_label=session.template.label,
+            outcome=presenters.outcome_text(session.outcome),
             note_href=reverse("notes:note", args=[appointment.pk]),
         )
     return context

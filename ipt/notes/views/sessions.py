@@ -21,7 +21,7 @@ from ..forms import (
     NoteForm,
     SignForm,
 )
-from ..templates import Template
+from ..templates import YES_NO, Template
 from .scope import page_context, scoped_course, scoped_note, scoped_session
 
 
@@ -29,11 +29,13 @@ from .scope import page_context, scoped_course, scoped_note, scoped_session
 def course_notes(request, pk: int):
     """Every session of the course with its note's status, homework and the mid-point review."""
     course = scoped_course(request, pk)
-    sessions = queries.sessions_of(course)
     notes = {
         note.appointment_id: note
-        for note in course.session_notes.only("pk", "course_id", "appointment_id", "signed_at")
+        for note in course.session_notes.only(
+            "pk", "course_id", "appointment_id", "template", "signed_at"
+        )
     }
+    sessions = queries.sessions_of(course, notes={pk: note.template for pk, note in notes.items()})
     homework_set = dict(
         course.homework.values("set_at_id").annotate(n=Count("pk")).values_list("set_at_id", "n")
     )
@@ -61,7 +63,7 @@ def course_notes(request, pk: int):
 
 
 def _homework_context(request, appointment, course, sessions, *, can_write: bool) -> dict:
-    labels = {s.appointment.pk: s.number.label for s in sessions}
+    labels = {s.appointment.pk: s.label for s in sessions}
 
     def review_href(task):
         return reverse("notes:homework_review", args=[appointment.pk, task.pk])
@@ -84,16 +86,19 @@ def note(request, pk: int):
     found = scoped_note(request, appointment)
     can_write = access.can_write(request.user, course)
     sessions = queries.sessions_of(course)
+    not_held = session.not_held_reason()
     context = page_context(
         course,
         session,
         note=found,
         status=presenters.status_tag(found),
         can_write=can_write,
+        not_held=not_held,
         can_sign=found is not None
         and not found.is_signed
         and found.author_id == request.user.pk
-        and can_write,
+        and can_write
+        and not not_held,
         midpoint_href=reverse("notes:midpoint", args=[course.pk]) if session.is_midpoint else "",
         midpoint_done=hasattr(course, "midpoint_review"),
         **_homework_context(request, appointment, course, sessions, can_write=can_write),
@@ -103,33 +108,55 @@ def note(request, pk: int):
     if found is not None:
         services.record_view(note=found, by=request.user)
         context.update(
-            sections=presenters.content_sections(
-                found.template, found.content, strategy_text=links.strategy_texts(course)
-            ),
+            sections=_sections(course, found.template, found.content),
             meta=presenters.note_meta(found),
             addenda=presenters.addendum_items(found.addenda.select_related("author")),
         )
     return render(request, "notes/note.jinja", context)
 
 
-def _note_form(course, session, data=None, **kwargs) -> NoteForm:
-    strategies = links.strategies(course) if session.template == Template.MIDDLE else ()
-    return NoteForm(data, template=session.template, strategies=strategies, **kwargs)
+def _sections(course, template, content) -> list[dict]:
+    """A note's content for reading, its strategies worded as the problem area it stored."""
+    area = links.note_area(course, content)
+    return presenters.content_sections(
+        template, content, strategy_text=links.strategy_texts(course, area=area)
+    )
 
 
-def _form_page(request, course, session, form, *, status: int, **extra):
+def _note_form(course, template, data=None, *, saved: dict | None = None, **kwargs) -> NoteForm:
+    """The form of a note's template. The strategies offered are those of the area the saved
+    note stored (else the course's primary area now), with every code ticked in it kept."""
+    strategies: tuple = ()
+    if template == Template.MIDDLE:
+        strategies = links.strategies(
+            course,
+            area=links.note_area(course, saved),
+            ticked=(saved or {}).get("strategies") or (),
+        )
+    return NoteForm(data, template=template, strategies=strategies, **kwargs)
+
+
+def _form_page(request, course, session, form, *, status: int, saved=None, **extra):
+    middle = form.template == Template.MIDDLE
     context = page_context(
         course,
         session,
         form=form,
         groups=_groups(form),
-        no_strategies=session.template == Template.MIDDLE and not form.strategies,
-        area=links.problem_area_label(course) if session.template == Template.MIDDLE else "",
+        no_strategies=middle and not form.strategies,
+        area=links.problem_area_label(course, area=links.note_area(course, saved))
+        if middle
+        else "",
         **extra,
     )
-    if session.template == Template.INITIAL:
+    context["template_label"] = form.template.label
+    if form.template == Template.INITIAL:
         context["checklist"] = links.initial_phase_tasks(course)
     return render(request, "notes/note_form.jinja", context, status=status)
+
+
+def _topic_legend(label: str) -> dict:
+    return {"fieldset": {"legend": {"text": label, "size": "m"}}}
 
 
 def _groups(form: NoteForm) -> list[dict]:
@@ -146,6 +173,10 @@ def _groups(form: NoteForm) -> list[dict]:
                     {"group": group.name, "legend": group.legend, "hint": group.hint, "fields": []}
                 )
             parts[-1]["fields"].append(form[item.name])
+        elif item.kind == YES_NO:
+            # An ending topic: its yes or no is the topic's one fieldset, legend and hint, and
+            # its notes follow it.
+            parts.append({"field": form[item.name], "overrides": _topic_legend(item.label)})
         else:
             parts.append({"field": form[item.name]})
     return parts
@@ -156,11 +187,13 @@ def note_new(request, pk: int):
     appointment, course, session = scoped_session(request, pk, write=True)
     if scoped_note(request, appointment) is not None:
         return redirect("notes:edit", pk=appointment.pk)
+    if request.method == "GET" and session.not_held_reason():
+        return redirect("notes:note", pk=appointment.pk)  # which says why
     if session.template == Template.MIDDLE:
         gate = links.middle_phase_redirect(course, reverse("notes:new", args=[appointment.pk]))
         if gate is not None:
             return redirect(gate)
-    form = _note_form(course, session, submitted(request))
+    form = _note_form(course, session.template, submitted(request))
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -172,9 +205,7 @@ def note_new(request, pk: int):
                     refused.field if refused.field in form.fields else None, str(refused)
                 )
             else:
-                messages.success(
-                    request, f"Note of {session.number.label.lower()} saved as a draft"
-                )
+                messages.success(request, f"Note of {session.label.lower()} saved as a draft")
                 return redirect("notes:note", pk=appointment.pk)
         return _form_page(request, course, session, form, status=422, title="Write the note")
     return _form_page(request, course, session, form, status=200, title="Write the note")
@@ -189,12 +220,16 @@ def note_edit(request, pk: int):
     if found.is_signed:
         if request.method == "GET":
             return redirect("notes:note", pk=appointment.pk)
-        context = page_context(course, session, message=services.LOCKED)
-        return render(request, "notes/locked.jinja", context, status=422)
+        return _locked(request, course, session, found)
+    saved = found.content
     if request.method == "GET":
-        form = _note_form(course, session, initial={**found.content, "version": found.version})
-        return _form_page(request, course, session, form, status=200, title="Change the note")
-    form = _note_form(course, session, request.POST)
+        form = _note_form(
+            course, found.template, saved=saved, initial={**saved, "version": found.version}
+        )
+        return _form_page(
+            request, course, session, form, status=200, saved=saved, title="Change the note"
+        )
+    form = _note_form(course, found.template, request.POST, saved=saved)
     if form.is_valid():
         try:
             services.update_note(
@@ -206,14 +241,41 @@ def note_edit(request, pk: int):
         except services.EditConflict as conflict:
             return _conflict(request, course, session, conflict)
         except services.NoteLocked:
-            context = page_context(course, session, message=services.LOCKED)
-            return render(request, "notes/locked.jinja", context, status=422)
+            return _locked(request, course, session, found)
         except services.NotesRefused as refused:
             form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         else:
             messages.success(request, "Draft note saved")
             return redirect("notes:note", pk=appointment.pk)
-    return _form_page(request, course, session, form, status=422, title="Change the note")
+    return _form_page(
+        request, course, session, form, status=422, saved=saved, title="Change the note"
+    )
+
+
+def _posted_content(request, template) -> dict:
+    """What the user submitted, as note content, whether or not it would be valid."""
+    raw = {
+        item.name: request.POST.getlist(item.name)
+        if item.kind == templates.CHOICES
+        else request.POST.get(item.name, "")
+        for item in templates.fields_for(template)
+    }
+    return templates.clean_content(template, raw)
+
+
+def _locked(request, course, session, found):
+    """The note was signed while the user was changing it: nothing is saved, and what they wrote
+    is shown read-only so they can copy it into an addendum."""
+    posted = _posted_content(request, found.template)
+    context = page_context(
+        course,
+        session,
+        message=services.LOCKED,
+        submitted=_sections(course, found.template, {**found.content, **posted})
+        if any(posted.values())
+        else [],
+    )
+    return render(request, "notes/locked.jinja", context, status=422)
 
 
 def _conflict(request, course, session, conflict: services.EditConflict):
@@ -222,7 +284,7 @@ def _conflict(request, course, session, conflict: services.EditConflict):
     saved = conflict.saved
     data = request.POST.copy()
     data["version"] = str(saved.version)
-    form = _note_form(course, session, data)
+    form = _note_form(course, saved.template, data, saved=saved.content)
     form.is_valid()
     form.add_error(None, str(conflict))
     return _form_page(
@@ -231,11 +293,10 @@ def _conflict(request, course, session, conflict: services.EditConflict):
         session,
         form,
         status=409,
+        saved=saved.content,
         title="Change the note",
         conflict={
-            "sections": presenters.content_sections(
-                saved.template, saved.content, strategy_text=links.strategy_texts(course)
-            ),
+            "sections": _sections(course, saved.template, saved.content),
             "saved": f"Saved by {saved.updated_by.display_name}, "
             f"{long_datetime(saved.updated_at)} (version {saved.version})",
         },
@@ -288,8 +349,6 @@ def note_addendum(request, pk: int):
         course,
         session,
         form=form,
-        sections=presenters.content_sections(
-            found.template, found.content, strategy_text=links.strategy_texts(course)
-        ),
+        sections=_sections(course, found.template, found.content),
     )
     return render(request, "notes/addendum.jinja", context, status=status)
