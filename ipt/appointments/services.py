@@ -282,7 +282,15 @@ def _create(
         summary=summary,
         changes=audit.changes_between({}, audit.snapshot(appointment, BOOKING_FIELDS)),
     )
+    _reminders("schedule_for", appointment, by)
     return appointment
+
+
+def _reminders(action: str, appointment: Appointment, by: User) -> None:
+    """Schedule (or cancel) the client's reminders once this change is committed."""
+    from ipt.reminders import services as reminders  # imported here: reminders imports us
+
+    transaction.on_commit(lambda: getattr(reminders, action)(appointment, by=by), robust=True)
 
 
 def _kind_text(kind: str) -> str:
@@ -562,6 +570,7 @@ def move(
         ),
         changes=audit.changes_between(before, audit.snapshot(current, ["starts_at", "ends_at"])),
     )
+    _reminders("schedule_for", current, by)
     return current
 
 
@@ -622,6 +631,7 @@ def record_attendance(
         summary=summary,
         changes=audit.changes_between(before, audit.snapshot(current, OUTCOME_FIELDS)),
     )
+    _reminders("cancel_for", current, by)
     starts_treatment = (
         attendance in ATTENDED_CODES
         and current.kind == Kind.TREATMENT

@@ -11,6 +11,9 @@ urlpatterns = [
     path("", include("ipt.assessments.urls")),
     path("", include("ipt.formulations.urls")),
     path("", include("ipt.notes.urls")),
+    path("", include("ipt.reminders.urls")),
+    path("", include("ipt.portal.urls")),
+    path("", include("ipt.diaries.urls")),
 ]
 
 handler400 = "ipt.core.views.bad_request"

@@ -13,4 +13,6 @@ CLINICAL_APP_LABELS: tuple[str, ...] = (
     "assessments",
     "formulations",
     "notes",
+    "portal",
+    "diaries",
 )

@@ -191,4 +191,21 @@ class QuestionnaireSetForm(forms.Form):
 
     def __init__(self, *args, choices: Sequence[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["instrument_codes"].choices = list(choices)
+        field = self.fields["instrument_codes"]
+        assert isinstance(field, forms.MultipleChoiceField)
+        field.choices = list(choices)
+
+
+class PortalAnswerForm(forms.Form):
+    """One question of a questionnaire, as a client answers it in the portal."""
+
+    answer = forms.ChoiceField(
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select an answer", "invalid_choice": "Select an answer"},
+    )
+
+    def __init__(self, *args, label: str, choices: Sequence[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["answer"]
+        assert isinstance(field, forms.ChoiceField)
+        field.label, field.choices = label, list(choices)

@@ -296,3 +296,30 @@ class RiskAlert(models.Model):
     @property
     def is_open(self) -> bool:
         return self.acknowledged_at is None
+
+
+class PortalDraft(models.Model):
+    """A questionnaire a client is part-way through in the portal, saved answer by answer.
+
+    One per appointment and questionnaire, so a client who leaves resumes where they stopped.
+    Submitting turns it into a `Response` and deletes it in the same transaction.
+    """
+
+    appointment = models.ForeignKey(
+        "appointments.Appointment", on_delete=models.CASCADE, related_name="portal_drafts"
+    )
+    client = models.ForeignKey("clients.Client", on_delete=models.CASCADE, related_name="+")
+    instrument_code = models.CharField(max_length=20)
+    answers = models.JSONField(default=dict)
+    started_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["appointment", "instrument_code"], name="one_draft_per_questionnaire"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instrument_code} draft for appointment {self.appointment_id}"

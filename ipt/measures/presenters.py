@@ -12,7 +12,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils import timezone
 
-from ipt.core.dates import long_date, long_datetime
+from ipt.core.dates import long_date, long_datetime, time_of_day
 
 from . import instruments
 from .instruments.base import Instrument, Item
@@ -299,3 +299,52 @@ def scale_hint(instrument: Instrument) -> str:
 
 def response_href(response: Response) -> str:
     return reverse("measures:response", kwargs={"pk": response.pk})
+
+
+def appointment_when(starts_at) -> str:
+    """'Tuesday 24 November 2026 at 10:00', in the service's time zone."""
+    return f"{long_date(timezone.localtime(starts_at).date())} at {time_of_day(starts_at)}"
+
+
+PORTAL_STATUS = {
+    "done": {"text": "Completed", "colour": ""},
+    "started": {"text": "In progress", "colour": "blue"},
+    "not_started": {"text": "Not started", "colour": "grey"},
+}
+
+
+def portal_sets(sets: Iterable[tuple[Any, Sequence[Any]]]) -> list[dict[str, Any]]:
+    """Each open set as a heading and a task list: a questionnaire links to where the client
+    carries on, until it is sent."""
+    cards = []
+    for appointment, entries in sets:
+        items = []
+        for entry in entries:
+            status = PORTAL_STATUS[entry.status]
+            tag = {"text": status["text"]}
+            if status["colour"]:
+                tag["classes"] = f"nhsuk-tag--{status['colour']}"
+            href = (
+                ""
+                if entry.status == "done"
+                else reverse(
+                    "measures:portal_start",
+                    kwargs={"appointment_pk": appointment.pk, "code": entry.code},
+                )
+            )
+            item: dict[str, Any] = {
+                "heading": {"text": entry.name},
+                "status": {"tag": tag} if entry.status != "done" else {"text": status["text"]},
+            }
+            if href:
+                item["href"] = href
+            items.append(item)
+        cards.append(
+            {
+                "title": f"Before your appointment on {appointment_when(appointment.starts_at)}",
+                "id": f"set-{appointment.pk}",
+                "items": items,
+                "all_done": all(entry.status == "done" for entry in entries),
+            }
+        )
+    return cards

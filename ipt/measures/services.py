@@ -242,7 +242,9 @@ def _queue_escalation(times: list[dt.datetime]) -> None:
         escalate_risk_alerts.using(run_after=run_after).enqueue()
 
 
-def _raise_alerts(response: Response, flags: Iterable[str], *, by: User | None) -> list[RiskAlert]:
+def _raise_alerts(
+    response: Response, flags: Iterable[str], *, by: User | None, actor_label: str = ""
+) -> list[RiskAlert]:
     course = response.course
     hours = settings_for(course.service_id).escalation_hours
     raised = []
@@ -259,6 +261,7 @@ def _raise_alerts(response: Response, flags: Iterable[str], *, by: User | None) 
         )
         audit.record(
             by=by,
+            actor_label=actor_label,
             action=audit.Action.CREATE,
             obj=alert,
             client_id=response.client_id,
@@ -302,11 +305,15 @@ def submit(
     entry_mode: EntryMode | str,
     by: User | None,
     effective_at: dt.datetime | None = None,
+    actor_label: str = "",
+    note: str = "",
 ) -> Response:
     """Store one questionnaire for an appointment, complete or incomplete (with what is missing).
 
-    `by` is None when the client submits it themselves. A risk flag raises an alert for the
-    course's therapist in the same transaction, even when the form is incomplete.
+    `by` is None when the client submits it themselves, with `actor_label` naming them in the
+    audit log ("client 1042"); `note` is added to the audit summary (e.g. why the system sent
+    it). A risk flag raises an alert for the course's therapist in the same
+    transaction, even when the form is incomplete.
     """
     now = timezone.now()
     effective_at = effective_at or now
@@ -346,11 +353,12 @@ def submit(
     )
     audit.record(
         by=by,
+        actor_label=actor_label,
         action=audit.Action.CREATE,
         obj=response,
         client_id=response.client_id,
         summary=f"Entered the {instrument_name(instrument)} for {_session_text(response)} "
-        f"({EntryMode(entry_mode).label.lower()}): {result}",
+        f"({EntryMode(entry_mode).label.lower()}): {result}" + (f"; {note}" if note else ""),
         changes=audit.changes_between(
             {},
             audit.snapshot(
@@ -359,7 +367,7 @@ def submit(
             ),
         ),
     )
-    _raise_alerts(response, response.flags, by=by)
+    _raise_alerts(response, response.flags, by=by, actor_label=actor_label)
     return response
 
 
@@ -371,6 +379,7 @@ def submit_set(
     entry_mode: EntryMode | str,
     by: User | None,
     effective_at: dt.datetime | None = None,
+    actor_label: str = "",
 ) -> list[Response]:
     """Store several questionnaires for one appointment together: all of them or none."""
     return [
@@ -381,6 +390,7 @@ def submit_set(
             entry_mode=entry_mode,
             by=by,
             effective_at=effective_at,
+            actor_label=actor_label,
         )
         for code, answers in answers_by_instrument.items()
     ]

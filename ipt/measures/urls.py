@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_portal
 
 app_name = "measures"
 urlpatterns = [
@@ -16,5 +16,26 @@ urlpatterns = [
         "service/questionnaires/variants/<int:variant_pk>/",
         views.questionnaire_set,
         name="set_variant",
+    ),
+    path("my/questionnaires/", views_portal.sets, name="portal_sets"),
+    path(
+        "my/questionnaires/<int:appointment_pk>/<str:code>/",
+        views_portal.start,
+        name="portal_start",
+    ),
+    path(
+        "my/questionnaires/<int:appointment_pk>/<str:code>/check/",
+        views_portal.check,
+        name="portal_check",
+    ),
+    path(
+        "my/questionnaires/<int:appointment_pk>/<str:code>/done/",
+        views_portal.done,
+        name="portal_done",
+    ),
+    path(
+        "my/questionnaires/<int:appointment_pk>/<str:code>/<str:item_id>/",
+        views_portal.question,
+        name="portal_question",
     ),
 ]

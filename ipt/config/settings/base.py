@@ -38,6 +38,9 @@ INSTALLED_APPS = [
     "ipt.assessments",
     "ipt.formulations",
     "ipt.notes",
+    "ipt.reminders",
+    "ipt.portal",
+    "ipt.diaries",
 ]
 
 MIDDLEWARE = [
@@ -49,6 +52,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "ipt.accounts.middleware.SessionTimeoutMiddleware",
+    "ipt.portal.middleware.PortalMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "ipt.accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -113,6 +117,8 @@ LOGIN_REDIRECT_URL = "core:home"
 # Sessions: idle and absolute limits are enforced by ipt.accounts.middleware.
 STAFF_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("IPT_STAFF_IDLE_MINUTES", "15")))
 STAFF_ABSOLUTE_TIMEOUT = timedelta(hours=12)
+# Clients are signed out of the portal after this long idle (ipt.portal.middleware).
+CLIENT_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("IPT_CLIENT_IDLE_MINUTES", "30")))
 SESSION_COOKIE_AGE = int(STAFF_ABSOLUTE_TIMEOUT.total_seconds())
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -70,5 +70,8 @@ def test_the_command_escalates_what_is_due(alert, supervisor, _now):
     _now.move_to(alert.escalate_at, tick=False)
     out = StringIO()
     call_command("escalate_risk_alerts", stdout=out)
-    assert out.getvalue().strip() == "Escalated 1 risk alert(s)"
+    assert out.getvalue().splitlines() == [
+        "Sent 0 unsent questionnaire(s) holding a risk answer",
+        "Escalated 1 risk alert(s)",
+    ]
     assert RiskAlert.objects.get().escalated_at == alert.escalate_at
