@@ -19,10 +19,13 @@ MANAGE := $(PY) manage.py
 
 .PHONY: dev test setup assets browser lint format worker demo clean
 
-dev: setup assets ## Set up, migrate SQLite under var/, load demo data, and serve on 127.0.0.1:$(PORT)
+dev: setup assets ## Set up, migrate SQLite under var/, load demo data, serve on 127.0.0.1:$(PORT) with the worker beside it
 	@mkdir -p var
 	$(MANAGE) migrate --no-input
 	$(MANAGE) load_demo
+	@$(MANAGE) db_worker & worker=$$!; \
+	$(MANAGE) run_safety_nets --every 300 > var/safety-nets.log 2>&1 & sweeps=$$!; \
+	trap 'kill $$worker $$sweeps 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: setup assets browser ## Set up what the tests need and run the whole suite
@@ -59,7 +62,7 @@ format: setup
 	.venv/bin/ruff check --fix .
 	.venv/bin/ruff format .
 
-worker: setup ## Run background tasks (risk-alert escalation, reminders) beside `make dev`
+worker: setup ## Run only the background tasks (risk alerts, reminders); `make dev` already runs them
 	$(MANAGE) db_worker
 
 demo: setup ## Load (or top up) the demo data without serving

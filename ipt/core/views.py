@@ -14,7 +14,10 @@ from .presenters import audit_rows
 
 
 def home(request):
-    return render(request, "core/home.jinja", {"user": request.user})
+    from ipt.portal.access import open_requests_for
+
+    context = {"user": request.user, "open_requests": open_requests_for(request.user).count()}
+    return render(request, "core/home.jinja", context)
 
 
 @login_not_required

@@ -434,7 +434,47 @@ def load(today: dt.date | None = None) -> bool:
         demo_courses.boosters(geoffrey_course, every_days=56, count=3, now=now)
         # Their clinical records: assessment, inventory, timeline, focus, notes and ending.
         demo_record.add(rachel_course, geoffrey_course)
+        _portal_accounts(service, geoffreys.client, by=admin, now=now)
     return True
+
+
+def _portal_accounts(service: Service, geoffrey, *, by: User, now: dt.datetime) -> None:
+    """Portal sign-ins for Geoffrey (boosters) and for a client in treatment whose next session
+    is within three days, so their questionnaires are open to try."""
+    from ipt.appointments.models import Appointment
+    from ipt.portal import services as portal
+
+    soon = (
+        Appointment.objects.filter(
+            course__service=service,
+            course__status="treatment",
+            attendance="",
+            starts_at__gt=now,
+            starts_at__lte=now + dt.timedelta(days=3),
+        )
+        .select_related("course__client")
+        .order_by("starts_at")
+        .first()
+    )
+    clients_ = [geoffrey] + ([soon.course.client] if soon is not None else [])
+    for client in clients_:
+        if not client.email:
+            continue
+        sent = portal.invite(client=client, by=by)
+        portal.accept_invitation(token=sent.token, password=PASSWORD)
+
+
+def client_logins() -> list[dict[str, str]]:
+    from ipt.portal.models import ClientAccount
+
+    accounts = ClientAccount.objects.filter(client__service__name=SERVICE_NAME)
+    return [
+        {
+            "email": account.email,
+            "name": f"{account.client.given_name} {account.client.family_name}",
+        }
+        for account in accounts.select_related("client").order_by("pk")
+    ]
 
 
 def logins() -> list[dict[str, str]]:

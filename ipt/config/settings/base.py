@@ -143,6 +143,11 @@ BACKUP_CODE_COUNT = 10
 BREAK_GLASS_DURATION = timedelta(hours=1)
 # Where staff reach the service: links in emails (invitations) are built on it.
 IPT_BASE_URL = os.environ.get("IPT_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+# GOV.UK Notify for text messages (reminders); without a key no text messages are scheduled.
+# The Notify template should hold only ((body)): the message text is ours (docs/reminders.md).
+NOTIFY_API_KEY = os.environ.get("NOTIFY_API_KEY", "")
+NOTIFY_SMS_TEMPLATE_ID = os.environ.get("NOTIFY_SMS_TEMPLATE_ID", "")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "IPT service <no-reply@localhost>")
 
 CONTENT_SECURITY_POLICY = {

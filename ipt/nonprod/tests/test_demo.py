@@ -61,6 +61,21 @@ def test_a_printed_backup_code_signs_the_demo_therapist_in(loaded, client):
     assert "Hartley" not in caseload
 
 
+def test_the_printed_client_login_opens_geoffreys_portal(loaded):
+    from django.test import Client as Browser
+
+    assert "g.hartley@example.com" in loaded
+    browser = Browser()
+    response = browser.post(
+        reverse("portal:sign_in"),
+        {"email": "g.hartley@example.com", "password": demo.PASSWORD},
+        follow=True,
+    )
+    assert response.status_code == 200
+    home = browser.get(reverse("portal:home")).content.decode()
+    assert "Geoffrey" in home
+
+
 def test_courses_are_at_every_state_with_a_year_of_mostly_attended_appointments(loaded):
     from django.utils import timezone
 

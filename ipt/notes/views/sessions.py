@@ -11,9 +11,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ipt.core.dates import long_datetime
+from ipt.core.dates import long_date, long_datetime
 from ipt.core.http import submitted
 from ipt.courses import services as courses
+from ipt.diaries import presenters as diary_presenters
+from ipt.diaries import queries as diary_queries
 
 from .. import access, links, presenters, queries, services, templates
 from ..forms import (
@@ -105,6 +107,7 @@ def note(request, pk: int):
     )
     if session.template == Template.INITIAL:
         context["checklist"] = links.initial_phase_tasks(course)
+    context["diary"] = _diary_since_last_session(appointment, course, sessions)
     if found is not None:
         services.record_view(note=found, by=request.user)
         context.update(
@@ -113,6 +116,28 @@ def note(request, pk: int):
             addenda=presenters.addendum_items(found.addenda.select_related("author")),
         )
     return render(request, "notes/note.jinja", context)
+
+
+def _diary_since_last_session(appointment, course, sessions) -> list[dict]:
+    """What the client has written in their diary since the session before this one."""
+    earlier = [
+        s.appointment.starts_at for s in sessions if s.appointment.starts_at < appointment.starts_at
+    ]
+    entries = (
+        diary_queries.entries_since(course, max(earlier))
+        if earlier
+        else list(reversed(diary_queries.entries_of(course)))
+    )
+    return [
+        {
+            "when": long_date(entry.happened_on),
+            "mood": diary_presenters.mood_text(entry.mood),
+            "what": entry.what_happened,
+            "who": entry.who_with,
+            "feelings": entry.feelings,
+        }
+        for entry in entries
+    ]
 
 
 def _sections(course, template, content) -> list[dict]:

@@ -67,7 +67,9 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def page(browser, live_server) -> Iterator[Page]:
+def page(request, browser, live_server) -> Iterator[Page]:
+    """A fresh browser tab. Parametrise indirectly to change the context, e.g. a phone:
+    `{"viewport": {"width": 375, "height": 812}, "java_script_enabled": False}`."""
     # Playwright's sync API runs the journey in another greenlet, so Django's per-context
     # connection handler opens a second database connection there. Close every connection this
     # thread opens during the journey, or PostgreSQL cannot drop the test database at the end.
@@ -77,7 +79,8 @@ def page(browser, live_server) -> Iterator[Page]:
         opened.append(connection)
 
     connection_created.connect(remember, weak=False)
-    context = browser.new_context(base_url=live_server.url, locale="en-GB")
+    options = getattr(request, "param", {})
+    context = browser.new_context(base_url=live_server.url, locale="en-GB", **options)
     context.set_default_timeout(10_000)
     page = context.new_page()
     # A script blocked by the Content-Security-Policy, or a missing asset, shows up here.

@@ -16,3 +16,7 @@ class Command(BaseCommand):
         self.stdout.write("Sign in with the password, then give one backup code (each works once).")
         for row in demo.logins():
             self.stdout.write(f"  {row['username']:<17} {row['roles']:<30} codes: {row['codes']}")
+        self.stdout.write("")
+        self.stdout.write("Client portal at /my/ (same password):")
+        for row in demo.client_logins():
+            self.stdout.write(f"  {row['email']:<34} {row['name']}")
