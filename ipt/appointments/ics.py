@@ -17,7 +17,8 @@ from icalendar import Calendar, Event
 
 from .models import Appointment, Medium
 
-PRODUCT_ID = "-//IPT service//Appointments//EN"
+# Neutral, like everything in a calendar: it may be seen on a shared phone or screen.
+PRODUCT_ID = "-//Appointments//Calendar//EN"
 LONDON = ZoneInfo("Europe/London")
 
 

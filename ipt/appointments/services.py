@@ -632,6 +632,7 @@ def record_attendance(
         changes=audit.changes_between(before, audit.snapshot(current, OUTCOME_FIELDS)),
     )
     _reminders("cancel_for", current, by)
+    _refresh_summary(course.pk)
     starts_treatment = (
         attendance in ATTENDED_CODES
         and current.kind == Kind.TREATMENT
@@ -694,3 +695,10 @@ def rebook(*, appointment: Appointment, starts_at: dt.datetime, by: User) -> App
             f"{long_datetime(current.starts_at)} for {long_datetime(slot.starts_at)}"
         ),
     )
+
+
+def _refresh_summary(course_id: int) -> None:
+    """Keep the course's outcome summary (ipt.reports) fresh once this write commits."""
+    from ipt.reports.summaries import refresh_on_commit
+
+    refresh_on_commit(course_id)

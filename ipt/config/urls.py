@@ -14,6 +14,8 @@ urlpatterns = [
     path("", include("ipt.reminders.urls")),
     path("", include("ipt.portal.urls")),
     path("", include("ipt.diaries.urls")),
+    path("", include("ipt.supervision.urls")),
+    path("", include("ipt.reports.urls")),
 ]
 
 handler400 = "ipt.core.views.bad_request"

@@ -15,4 +15,6 @@ CLINICAL_APP_LABELS: tuple[str, ...] = (
     "notes",
     "portal",
     "diaries",
+    "supervision",
+    "reports",
 )

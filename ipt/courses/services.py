@@ -136,6 +136,7 @@ def open_course(
             {}, audit.snapshot(contract, [*CONTRACT_FIELDS, "agreed_on"])
         ),
     )
+    _refresh_summary(course.pk)
     return course
 
 
@@ -225,6 +226,7 @@ def change_status(
             before, audit.snapshot(current, ["status", "ended_on", "end_reason"])
         ),
     )
+    _refresh_summary(current.pk)
     return change
 
 
@@ -366,3 +368,10 @@ def update_variant(*, variant: TherapyVariant, by: User, **values: Any) -> Thera
         changes=changes,
     )
     return variant
+
+
+def _refresh_summary(course_id: int) -> None:
+    """Keep the course's outcome summary (ipt.reports) fresh once this write commits."""
+    from ipt.reports.summaries import refresh_on_commit
+
+    refresh_on_commit(course_id)

@@ -21,6 +21,7 @@ from ipt.clients.presenters import full_name, long_date
 from ipt.core.http import submitted
 from ipt.formulations.gate import middle_phase_check
 from ipt.measures import progress as measures_progress
+from ipt.supervision.access import can_read_notes as can_read_supervision_notes
 
 from . import access, presenters, services
 from .forms import (
@@ -170,6 +171,7 @@ def course_detail(request, pk: int):
     if clients_access.can_see_clinical(user):
         context["scores"] = measures_progress.panel(course, contract=contracts[0])
         context["record"] = True
+        context["supervision_notes"] = can_read_supervision_notes(user, course)
         course_progress = services.progress(course, contract=contracts[0])
         near_middle = course_progress.attended >= contracts[0].initial_last - 1
         if course.is_open and near_middle:

@@ -57,6 +57,9 @@ class EntryForm(forms.Form):
         },
     )
 
+    # Made on GET; the same form sent twice saves one entry (see services.add_entry).
+    submission_id = forms.UUIDField(required=False, widget=forms.HiddenInput)
+
     def clean_happened_on(self):
         happened_on = self.cleaned_data["happened_on"]
         if happened_on > timezone.localdate():

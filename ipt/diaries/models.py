@@ -41,6 +41,8 @@ class DiaryEntry(models.Model):
     mood = models.PositiveSmallIntegerField()
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Given to the form when it is shown, so the same form sent twice saves one entry.
+    submission_id = models.UUIDField(null=True, blank=True, editable=False)
 
     objects = DiaryEntryQuerySet.as_manager()
 
@@ -56,6 +58,9 @@ class DiaryEntry(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(what_happened=""),
                 name="diary_entry_what_happened_not_empty",
+            ),
+            models.UniqueConstraint(
+                fields=["client", "submission_id"], name="diary_entry_one_per_submission"
             ),
         ]
 

@@ -5,6 +5,7 @@ refuse raises `DiaryRefused` with a message fit to show, and saves nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.db import transaction
 from django.utils import timezone
@@ -74,8 +75,18 @@ def add_entry(
     who_with: str = "",
     feelings: str = "",
     mood: int,
+    submission_id: uuid.UUID | None = None,
 ) -> DiaryEntry:
-    """The client `by` writes a diary entry; it joins their open course, if they have one."""
+    """The client `by` writes a diary entry; it joins their open course, if they have one.
+
+    `submission_id` comes from the form: the same form sent again (a double click) gives back
+    the entry it saved the first time and changes nothing."""
+    if submission_id is not None:
+        # The client's row is the lock two sends of one form queue on.
+        Client.objects.select_for_update(of=("self",)).filter(pk=by.pk).first()
+        saved = DiaryEntry.objects.filter(client=by, submission_id=submission_id).first()
+        if saved is not None:
+            return saved
     values = _cleaned(
         happened_on=happened_on,
         what_happened=what_happened,
@@ -85,7 +96,12 @@ def add_entry(
     )
     now = timezone.now()
     entry = DiaryEntry.objects.create(
-        client=by, course=current_course(by), created_at=now, updated_at=now, **values
+        client=by,
+        course=current_course(by),
+        created_at=now,
+        updated_at=now,
+        submission_id=submission_id,
+        **values,
     )
     audit.record(
         by=None,

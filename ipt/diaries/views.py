@@ -3,6 +3,8 @@ clinicians read it on the course (through `clinical_courses`; administrators get
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -11,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from ipt.clients.presenters import full_name
 from ipt.core.http import submitted
 from ipt.courses.access import clinical_course_to_read
+from ipt.portal import kept
 from ipt.portal.auth import client_required
 
 from . import charts, presenters, queries, services
@@ -22,11 +25,21 @@ def _save(request, form: EntryForm, entry=None):
     values = {name: form.cleaned_data[name] for name in services.ENTRY_FIELDS}
     try:
         if entry is None:
-            return services.add_entry(by=request.client, **values)
+            submission_id = form.cleaned_data.get("submission_id")
+            return services.add_entry(by=request.client, submission_id=submission_id, **values)
         return services.change_entry(entry=entry, by=request.client, **values)
     except services.DiaryRefused as refused:
         form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         return None
+
+
+def _with_kept(request, initial: dict) -> dict:
+    """The form's initial values, or what the client had typed when the idle time-out signed
+    them out, if they have come back to this page to save it."""
+    if request.portal_kept is None:
+        return initial
+    messages.info(request, kept.MESSAGE)
+    return initial | kept.initial_from(EntryForm(), request.portal_kept)
 
 
 @client_required
@@ -43,7 +56,8 @@ def portal_list(request):
 @client_required
 @require_http_methods(["GET", "POST"])
 def portal_new(request):
-    form = EntryForm(submitted(request), initial={"happened_on": timezone.localdate()})
+    initial = {"happened_on": timezone.localdate(), "submission_id": uuid.uuid4()}
+    form = EntryForm(submitted(request), initial=_with_kept(request, initial))
     if request.method == "POST" and form.is_valid() and _save(request, form):
         messages.success(request, "Diary entry saved")
         return redirect("diaries:portal_list")
@@ -61,7 +75,7 @@ def portal_edit(request, pk: int):
         card = presenters.entry_card(entry, today=timezone.localdate(), for_client=True)
         return render(request, "diaries/portal_locked.jinja", {"card": card}, status=403)
     initial = {name: getattr(entry, name) for name in services.ENTRY_FIELDS}
-    form = EntryForm(submitted(request), initial=initial)
+    form = EntryForm(submitted(request), initial=_with_kept(request, initial))
     if request.method == "POST" and form.is_valid() and _save(request, form, entry):
         messages.success(request, "Diary entry changed")
         return redirect("diaries:portal_list")

@@ -12,6 +12,13 @@ above "Not at all") and is left unsent for `RISKY_DRAFT_SENT_AFTER` after its la
 for the client as it stands, complete or not, which raises the risk alert as any response does.
 Each such answer queues `tasks.submit_risky_draft` for that time; `manage.py
 escalate_risk_alerts` sends any the worker missed.
+
+A risk answer is remembered on the draft (`risk_seen_at`, `risk_answers`) even if the client
+changes it back: the draft is still sent after `RISKY_DRAFT_SENT_AFTER`, and a draft sent with
+the risk answer changed back raises an alert saying what was answered first. A client's draft
+for a questionnaire already entered another way (by the therapist, from paper) is never dropped
+silently: its answers go into the audit log and any risk answer in it raises an alert on the
+entered response (docs/clinical-safety.md, H1).
 """
 
 from __future__ import annotations
@@ -190,18 +197,21 @@ def save_answer(
         .filter(appointment=current, instrument_code=instrument.code)
         .first()
     )
-    if response_of(current, instrument.code) is not None:
-        raise DraftRefused(f"You have already sent your answers to the {instrument.name}")
+    existing = response_of(current, instrument.code)
+    if existing is not None:
+        raise DraftRefused(sent_message(existing, instrument))
     if not can_continue(current, draft, now):
         raise DraftRefused("The questionnaires for this appointment have closed")
     if not portal_flow.can_ask(instrument, draft.answers if draft else {}, item_id):
         raise DraftRefused("Answer the questions in order")
     before = dict(draft.answers) if draft else {}
+    risk_before = dict(draft.risk_answers) if draft else {}
     try:
         answers = portal_flow.with_answer(instrument, before, item_id, choice)
         instrument.check(answers)
     except (ValueError, InvalidAnswers):
         raise DraftRefused("Select one of the answers") from None
+    risk_answers = _highest(risk_before, _risk_answers(instrument, answers))
     if draft is None:
         draft = PortalDraft.objects.create(
             appointment=current,
@@ -210,13 +220,22 @@ def save_answer(
             answers=answers,
             started_at=now,
             updated_at=now,
+            risk_answers=risk_answers,
+            risk_seen_at=now if risk_answers else None,
         )
         action = audit.Action.CREATE
     else:
         draft.answers, draft.updated_at = answers, now
-        draft.save(update_fields=["answers", "updated_at"])
+        draft.risk_answers = risk_answers
+        if risk_answers and draft.risk_seen_at is None:
+            draft.risk_seen_at = now
+        draft.save(update_fields=["answers", "updated_at", "risk_answers", "risk_seen_at"])
         action = audit.Action.UPDATE
-    if _risk_flags(instrument, answers):
+    changes = audit.changes_between(before, answers)
+    if risk_answers != risk_before:
+        changes["risk_answers"] = [risk_before or None, risk_answers]
+    if _holds_risk(instrument, draft):
+        # Even when the risk answer has just been changed back: a clinician is told either way.
         # Queued only once the answer is committed; should queueing fail, the sweep sends it.
         transaction.on_commit(
             partial(_queue_risky_draft, draft.pk, now + RISKY_DRAFT_SENT_AFTER), robust=True
@@ -229,7 +248,7 @@ def save_answer(
         client_id=by.pk,
         summary=f"Answered a question of the {instrument.name} online "
         f"(question {item_number(instrument, item_id)})",
-        changes=audit.changes_between(before, answers),
+        changes=changes,
     )
     return draft
 
@@ -252,7 +271,7 @@ def submit(*, appointment: Appointment, instrument_code: str, by: Client) -> Res
     existing = response_of(current, instrument.code)
     if existing is not None:
         if draft is not None:
-            draft.delete()
+            _pass_on(existing, instrument, draft, actor_label=actor_label(by))
         return existing
     if draft is None:
         raise DraftRefused(f"Answer the questions of the {instrument.name} first")
@@ -277,6 +296,7 @@ def submit(*, appointment: Appointment, instrument_code: str, by: Client) -> Res
         if found is None:
             raise
         return found
+    _alert_changed_back(response, instrument, draft, actor_label=actor_label(by))
     draft.delete()
     return response
 
@@ -284,6 +304,120 @@ def submit(*, appointment: Appointment, instrument_code: str, by: Client) -> Res
 def _risk_flags(instrument: Instrument, answers: dict[str, int]) -> list[str]:
     """The risk flags the answers would raise if sent now."""
     return list(instrument.risk_flags(portal_flow.to_submit(instrument, answers)))
+
+
+def _risk_answers(instrument: Instrument, answers: dict[str, int]) -> dict[str, int]:
+    """The answers to risk questions that raise their flag, e.g. {"q9": 2}."""
+    stored = portal_flow.to_submit(instrument, answers)
+    return {
+        rule.item: stored[rule.item]
+        for rule in instrument.flag_rules
+        if rule.item in stored and stored[rule.item] >= rule.at_least
+    }
+
+
+def _highest(*found: dict[str, int]) -> dict[str, int]:
+    merged: dict[str, int] = {}
+    for answers in found:
+        for item_id, value in answers.items():
+            merged[item_id] = max(value, merged.get(item_id, value))
+    return merged
+
+
+def _holds_risk(instrument: Instrument, draft: PortalDraft) -> bool:
+    """The draft holds a risk answer, or held one the client has since changed back."""
+    return bool(draft.risk_answers) or bool(_risk_flags(instrument, draft.answers))
+
+
+def _answer_words(instrument: Instrument, item_id: str, value: int | None) -> str:
+    if value is None:
+        return "no answer"
+    labels = {option.value: option.label for option in instrument.item(item_id).options}
+    return labels.get(value, str(value))
+
+
+def _alert_changed_back(
+    response: Response, instrument: Instrument, draft: PortalDraft, *, actor_label: str
+) -> None:
+    """Alert on a risk answer the client gave and then changed back before it was sent."""
+    changed = {
+        item_id: value
+        for item_id, value in draft.risk_answers.items()
+        if not set(instrument.risk_flags({item_id: value})) <= set(response.flags)
+    }
+    if not changed:
+        return
+    notes = [
+        f"question {item_number(instrument, item_id)} answered "
+        f"'{_answer_words(instrument, item_id, value)}' online, then changed to "
+        f"'{_answer_words(instrument, item_id, response.answers.get(item_id))}' before sending"
+        for item_id, value in changed.items()
+    ]
+    services.raise_client_risk_alerts(
+        response=response, answers=changed, note="; ".join(notes), actor_label=actor_label
+    )
+
+
+def _pass_on(
+    existing: Response, instrument: Instrument, draft: PortalDraft, *, actor_label: str
+) -> None:
+    """The client's draft of a questionnaire already entered another way: any risk answer in it
+    (held now or earlier) raises an alert on the entered response, its answers are recorded in
+    the audit log, and it is deleted."""
+    risk = _highest(draft.risk_answers, _risk_answers(instrument, draft.answers))
+    how = EntryMode(existing.entry_mode).label.lower()
+    if risk:
+        given = ", ".join(
+            f"question {item_number(instrument, item_id)} "
+            f"'{_answer_words(instrument, item_id, value)}'"
+            for item_id, value in risk.items()
+        )
+        services.raise_client_risk_alerts(
+            response=existing,
+            answers=risk,
+            note=f"answered online by the client ({given}) after it was {how}",
+            actor_label=actor_label,
+        )
+    audit.record(
+        by=None,
+        actor_label=actor_label,
+        action=audit.Action.DELETE,
+        obj=draft,
+        client_id=draft.client_id,
+        summary=f"The client's unsent {instrument.name} answers were "
+        + (
+            "passed on to their therapist with a risk alert"
+            if risk
+            else "recorded here and not added"
+        )
+        + f": the questionnaire had already been {how} for this appointment",
+        changes={"answers": [draft.answers, None], "risk_answers": [draft.risk_answers, None]},
+    )
+    draft.delete()
+
+
+def was_sent_automatically(response: Response) -> bool:
+    """The client's answers were sent for them (`submit_risky_draft`): stored with the time of
+    their last answer, at least `RISKY_DRAFT_SENT_AFTER` after it. A client's own submit is
+    stored as answered when they sent it."""
+    return (
+        response.entry_mode == EntryMode.CLIENT_ONLINE
+        and response.submitted_at - response.effective_at >= RISKY_DRAFT_SENT_AFTER
+    )
+
+
+def sent_message(response: Response, instrument: Instrument) -> str:
+    """What the client is told about a questionnaire that has been stored, however it was."""
+    if response.entry_mode != EntryMode.CLIENT_ONLINE:
+        return f"Your therapist has already recorded the {instrument.name} for this appointment"
+    if was_sent_automatically(response):
+        return f"Your {instrument.name} answers were sent to your therapist automatically"
+    return f"You have already sent your answers to the {instrument.name}"
+
+
+def passed_on(response: Response) -> bool:
+    """A client's online risk answers were passed on with this response (an alert says so)."""
+    return any(alert.note for alert in response.risk_alerts.all())
 
 
 def _queue_risky_draft(draft_id: int, run_after: dt.datetime) -> None:
@@ -300,17 +434,20 @@ def _risky_and_due(draft: PortalDraft, now: dt.datetime) -> Instrument | None:
         instrument = instruments.get(draft.instrument_code)
     except LookupError:
         return None
-    return instrument if _risk_flags(instrument, draft.answers) else None
+    return instrument if _holds_risk(instrument, draft) else None
 
 
 @transaction.atomic
 def submit_risky_draft(*, draft_id: int, now: dt.datetime | None = None) -> Response | None:
     """Send a draft holding a risk answer that the client has left unsent for
     `RISKY_DRAFT_SENT_AFTER`, as their response (incomplete if it is), answered when they last
-    answered; the draft is deleted with it. Returns None, changing nothing, when there is nothing
-    to send: the draft was sent or deleted, no longer holds a risk answer, was answered since, or
-    the questionnaire has been entered another way. The questionnaire need not be open any more:
-    a risk answer is sent whenever it was given."""
+    answered; the draft is deleted with it. A risk answer the client changed back still counts:
+    the draft is sent as it stands and an alert says what was answered first. When the
+    questionnaire has been entered another way, the draft's risk answers are passed on with an
+    alert on that response instead (and that response is returned). Returns None, changing
+    nothing, when there is nothing to send: the draft was sent or deleted, never held a risk
+    answer, or was answered since. The questionnaire need not be open any more: a risk answer is
+    sent whenever it was given."""
     now = now or timezone.now()
     found = PortalDraft.objects.filter(pk=draft_id).values_list("appointment_id", flat=True)
     appointment_id = found.first()
@@ -326,8 +463,12 @@ def submit_risky_draft(*, draft_id: int, now: dt.datetime | None = None) -> Resp
     if draft is None:
         return None
     instrument = _risky_and_due(draft, now)
-    if instrument is None or response_of(current, instrument.code) is not None:
+    if instrument is None:
         return None
+    existing = response_of(current, instrument.code)
+    if existing is not None:
+        _pass_on(existing, instrument, draft, actor_label="")
+        return existing
     minutes = int(RISKY_DRAFT_SENT_AFTER.total_seconds() // 60)
     try:
         with transaction.atomic():
@@ -344,6 +485,7 @@ def submit_risky_draft(*, draft_id: int, now: dt.datetime | None = None) -> Resp
     except IntegrityError:
         # The client's own submit stored it first (the database allows one per appointment).
         return None
+    _alert_changed_back(response, instrument, draft, actor_label="")
     draft.delete()
     return response
 

@@ -246,6 +246,11 @@ class RiskAlert(models.Model):
     escalated_to = models.ManyToManyField(
         settings.AUTH_USER_MODEL, blank=True, related_name="escalated_risk_alerts"
     )
+    # Set only when the alert was raised on answers that are not the response's own: a client's
+    # online answers passed on after the questionnaire was entered another way, or a risk answer
+    # they changed back before sending. `answers` holds the risk answers given; `note` says how.
+    answers = models.JSONField(default=dict, blank=True)
+    note = models.CharField(max_length=300, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -262,7 +267,11 @@ class RiskAlert(models.Model):
         ordering = ["raised_at", "pk"]
         indexes = [models.Index(fields=["acknowledged_at", "escalate_at"])]
         constraints = [
-            models.UniqueConstraint(fields=["response", "flag"], name="one_alert_per_flag"),
+            # One alert per flag from the response's own answers, and one per flag for the
+            # client's online answers passed on with it (those have a note).
+            models.UniqueConstraint(
+                fields=["response", "flag", "note"], name="one_alert_per_flag_and_source"
+            ),
             models.CheckConstraint(
                 condition=Q(escalate_at__gte=models.F("raised_at")),
                 name="alert_escalates_after_raised",
@@ -313,6 +322,11 @@ class PortalDraft(models.Model):
     answers = models.JSONField(default=dict)
     started_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
+    # When a risk answer (e.g. PHQ-9 question 9 above "Not at all") was first given, and the
+    # highest answer given to each risk question, kept even if the client changes it back: a
+    # clinician is told either way (docs/clinical-safety.md, H1).
+    risk_seen_at = models.DateTimeField(null=True, blank=True)
+    risk_answers = models.JSONField(default=dict, blank=True)
 
     class Meta:
         constraints = [

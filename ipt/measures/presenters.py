@@ -116,9 +116,12 @@ def flag_text(instrument: Instrument | None, flag: str, answers: Mapping[str, in
 
 
 def alert_summary(alert: RiskAlert) -> str:
-    """What raised the alert, for the audit log: which question and the answer, no score."""
+    """What raised the alert, for the audit log: which question and the answer, no score. An
+    alert on a client's online answers the response does not hold says so (its `note`)."""
     response = alert.response
-    return flag_text(instrument_for(response.instrument_code), alert.flag, response.answers)
+    answers = alert.answers or response.answers
+    text = flag_text(instrument_for(response.instrument_code), alert.flag, answers)
+    return f"{text} ({alert.note})" if alert.note else text
 
 
 def alert_message(alert: RiskAlert) -> str:

@@ -46,6 +46,7 @@ __all__ = [
     "correct",
     "escalate_due",
     "instrument_codes_for",
+    "raise_client_risk_alerts",
     "record_view",
     "settings_for",
     "submit",
@@ -243,8 +244,16 @@ def _queue_escalation(times: list[dt.datetime]) -> None:
 
 
 def _raise_alerts(
-    response: Response, flags: Iterable[str], *, by: User | None, actor_label: str = ""
+    response: Response,
+    flags: Iterable[str],
+    *,
+    by: User | None,
+    actor_label: str = "",
+    answers: Mapping[str, int] | None = None,
+    note: str = "",
 ) -> list[RiskAlert]:
+    """`answers` and `note` are for a risk answer that is not the response's own (see
+    `raise_client_risk_alerts`)."""
     course = response.course
     hours = settings_for(course.service_id).escalation_hours
     raised = []
@@ -258,6 +267,8 @@ def _raise_alerts(
             raised_at=now,
             therapist_id=course.therapist_id,
             escalate_at=now + dt.timedelta(hours=hours),
+            answers=dict(answers or {}),
+            note=note,
         )
         audit.record(
             by=by,
@@ -368,6 +379,7 @@ def submit(
         ),
     )
     _raise_alerts(response, response.flags, by=by, actor_label=actor_label)
+    _refresh_summary(response.course_id)
     return response
 
 
@@ -451,6 +463,7 @@ def correct(
     )
     added = [flag for flag in corrected.flags if flag not in previous.flags]
     _raise_alerts(corrected, added, by=by)
+    _refresh_summary(corrected.course_id)
     return corrected
 
 
@@ -589,3 +602,28 @@ def escalate_due(*, now: dt.datetime) -> list[RiskAlert]:
             )
             escalated.append(alert)
     return escalated
+
+
+@transaction.atomic
+def raise_client_risk_alerts(
+    *, response: Response, answers: Mapping[str, int], note: str, actor_label: str
+) -> list[RiskAlert]:
+    """Raise a risk alert on `response` for a client's own online risk answers that it does not
+    hold: answers given after the questionnaire was entered another way, or a risk answer they
+    changed back before sending. `answers` are the risk answers given (e.g. {"q9": 2}); `note`
+    says how they came (shown with the alert). Raised, audited and escalated like any alert."""
+    note = note.strip()
+    if not note:
+        raise ValueError("A client's risk answers passed on need a note saying how they came")
+    instrument = _instrument(response.instrument_code)
+    flags = instrument.risk_flags(dict(answers))
+    return _raise_alerts(
+        response, flags, by=None, actor_label=actor_label, answers=answers, note=note
+    )
+
+
+def _refresh_summary(course_id: int) -> None:
+    """Keep the course's outcome summary (ipt.reports) fresh once this write commits."""
+    from ipt.reports.summaries import refresh_on_commit
+
+    refresh_on_commit(course_id)

@@ -18,6 +18,7 @@ from ipt.portal.auth import client_appointments, client_required
 
 from . import drafts, portal_flow, presenters, services
 from .forms import PortalAnswerForm
+from .models import EntryMode
 
 CLOSED = 410
 CRISIS_HEADING = "Help in a crisis"
@@ -149,7 +150,10 @@ def question(request, appointment_pk: int, code: str, item_id: str):
         "scale": presenters.scale_hint(instrument),
         "inline": not item.options,
         "back": back,
-        "crisis": _crisis(request) if portal_flow.has_risk(instrument, answers) else [],
+        # Still shown once a risk answer was given, even if the client has changed it back.
+        "crisis": _crisis(request)
+        if portal_flow.has_risk(instrument, answers) or (draft and draft.risk_answers)
+        else [],
         "crisis_heading": CRISIS_HEADING,
     }
     return render(request, "measures/portal/question.jinja", context, status=status)
@@ -187,7 +191,9 @@ def check(request, appointment_pk: int, code: str):
             lambda item_id: _url("portal_question", appointment, instrument, item_id) + "?change=1",
         ),
         "back": _url("portal_question", appointment, instrument, last.id),
-        "crisis": _crisis(request) if portal_flow.has_risk(instrument, draft.answers) else [],
+        "crisis": _crisis(request)
+        if portal_flow.has_risk(instrument, draft.answers) or draft.risk_answers
+        else [],
         "crisis_heading": CRISIS_HEADING,
     }
     return render(request, "measures/portal/check.jinja", context)
@@ -197,7 +203,9 @@ def check(request, appointment_pk: int, code: str):
 @require_GET
 def done(request, appointment_pk: int, code: str):
     """Thanks, what happens next, the next questionnaire if any, and the crisis information at
-    once when the answers raised a risk flag."""
+    once when the answers raised a risk flag. Says so honestly when the answers were sent
+    automatically, or when the therapist had already recorded the questionnaire (and whether
+    the client's risk answers were passed on to them)."""
     appointment, instrument = _questionnaire(request, appointment_pk, code)
     response = drafts.response_of(appointment, instrument.code)
     if response is None:
@@ -216,13 +224,26 @@ def done(request, appointment_pk: int, code: str):
             "measures:portal_start",
             kwargs={"appointment_pk": appointment.pk, "code": following.code},
         )
+    passed_on = drafts.passed_on(response)
+    recorded_by_therapist = response.entry_mode != EntryMode.CLIENT_ONLINE
+    sent_automatically = drafts.was_sent_automatically(response)
+    if recorded_by_therapist:
+        heading = f"Your therapist has already recorded the {instrument.name} for this appointment"
+    elif sent_automatically:
+        heading = f"Your {instrument.name} answers were sent to your therapist automatically"
+    else:
+        heading = f"Thank you, your {instrument.name} answers have been sent"
     context = {
         "instrument": instrument,
         "when": presenters.appointment_when(appointment.starts_at),
         "next_name": following.name if next_href and following else "",
         "next_href": next_href,
         "progress_href": _progress_href(),
-        "crisis": _crisis(request) if response.flags else [],
+        "crisis": _crisis(request) if response.flags or passed_on else [],
         "crisis_heading": CRISIS_HEADING,
+        "heading": heading,
+        "recorded_by_therapist": recorded_by_therapist,
+        "sent_automatically": sent_automatically,
+        "passed_on": passed_on,
     }
     return render(request, "measures/portal/done.jinja", context)

@@ -19,6 +19,7 @@ from ipt.accounts.middleware import otp_not_required
 from ipt.appointments.models import Appointment
 from ipt.courses.models import Course, CourseQuerySet
 
+from . import kept
 from .models import ClientAccount
 
 ACCOUNT_KEY = "ipt_portal_account_id"
@@ -48,15 +49,22 @@ def portal_page(view):
 
 
 def client_required(view):
-    """The view needs a signed-in client; otherwise send them to the portal's sign-in page."""
+    """The view needs a signed-in client; otherwise send them to the portal's sign-in page.
+
+    A form posted just after the idle time-out is kept for when they sign in again (see
+    `kept`); on a GET, `request.portal_kept` is what was kept for this page, or None."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):
         if getattr(request, "client", None) is None:
             query = {"next": request.get_full_path()}
+            timed_out_account = getattr(request, "portal_timed_out_account_id", None)
             if getattr(request, "portal_timed_out", False):
                 query[TIMED_OUT_FLAG] = "1"
+                if request.method == "POST" and timed_out_account is not None:
+                    kept.keep(request, account_id=timed_out_account)
             return redirect(f"{reverse('portal:sign_in')}?{urlencode(query)}")
+        request.portal_kept = kept.take(request) if request.method == "GET" else None
         return view(request, *args, **kwargs)
 
     return portal_page(wrapped)

@@ -23,6 +23,8 @@ class PortalMiddleware:
         request.client = None
         request.client_account = None
         request.portal_timed_out = False
+        request.portal_timed_out_account_id = None
+        request.portal_kept = None
         request.portal_navigation = partial(navigation.items_for, request)
         session = getattr(request, "session", None)
         account_id = session.get(auth.ACCOUNT_KEY) if session is not None else None
@@ -50,6 +52,7 @@ class PortalMiddleware:
 
             services.time_out(session=session, account=account)
             request.portal_timed_out = True
+            request.portal_timed_out_account_id = account.pk
             return
         session[auth.LAST_SEEN_KEY] = now
         request.client = account.client

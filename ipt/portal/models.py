@@ -144,3 +144,34 @@ class AppointmentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} request for appointment {self.appointment_id}"
+
+
+class ThrottleKind(models.TextChoices):
+    SIGN_IN = "sign_in", "Failed sign-ins with an email that has no account"
+    RESET = "reset", "Password reset emails asked for"
+
+
+class EmailThrottle(models.Model):
+    """A count, per email address typed into the portal, of something the portal limits
+    without saying whether the address has an account: failed sign-ins with an email that has
+    no account (so it locks just as a real account does), and password reset emails asked for.
+
+    Only a keyed hash of the normalised address is kept. A row counts from `window_starts_at`;
+    once its window (and any lock) is over it is deleted and counting starts again."""
+
+    kind = models.CharField(max_length=10, choices=ThrottleKind.choices)
+    email_hash = models.CharField(max_length=64)
+    count = models.PositiveSmallIntegerField(default=0)
+    window_starts_at = models.DateTimeField(default=timezone.now)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "email_hash"], name="one_email_throttle_per_kind_and_email"
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "window_starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.count}"

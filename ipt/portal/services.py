@@ -12,12 +12,12 @@ from functools import partial
 from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.hashers import check_password, make_password
-from django.core.cache import cache
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.encoding import force_bytes, force_str
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
@@ -30,13 +30,20 @@ from .models import (
     INVITATION_LIFETIME,
     AppointmentRequest,
     ClientAccount,
+    EmailThrottle,
     PortalInvitation,
     RequestKind,
+    ThrottleKind,
 )
 from .tokens import reset_tokens
 
 MAX_FAILED_SIGN_INS = 5
 LOCKOUT = dt.timedelta(minutes=15)
+# Failed sign-ins with an email that has no account are forgotten after this long.
+UNKNOWN_EMAIL_WINDOW = dt.timedelta(days=1)
+# At most this many password reset emails to one address in an hour.
+RESET_EMAILS_PER_WINDOW = 3
+RESET_WINDOW = dt.timedelta(hours=1)
 ACCOUNT_FIELDS = ("email", "is_active", "activated_at")
 
 
@@ -101,6 +108,15 @@ def _revoke_invitations(account: ClientAccount, now: dt.datetime) -> int:
     return account.invitations.usable(now).update(revoked_at=now)
 
 
+EMAIL_TAKEN = (
+    "Another client's portal account uses this email address. Check the client's email address"
+)
+
+
+def _email_taken(email: str, *, client: Client) -> bool:
+    return ClientAccount.objects.filter(email=email).exclude(client=client).exists()
+
+
 @transaction.atomic
 def invite(*, client: Client, by: User) -> SentInvitation:
     """Give a client portal access (or send a new link): any earlier link stops working.
@@ -109,36 +125,40 @@ def invite(*, client: Client, by: User) -> SentInvitation:
     email = (client.email or "").strip().lower()
     if not email:
         raise PortalRefused("Add the client's email address to their details before inviting them")
+    # Two first invitations at once queue here, so the second finds the first's account.
+    Client.objects.select_for_update(of=("self",)).filter(pk=client.pk).first()
     now = timezone.now()
     account = ClientAccount.objects.select_for_update().filter(client=client).first()
     if account is not None and account.is_active and account.is_activated:
         raise PortalRefused("The client already uses the portal")
-    if ClientAccount.objects.filter(email=email).exclude(client=client).exists():
-        raise PortalRefused(
-            "Another client's portal account uses this email address. "
-            "Check the client's email address"
-        )
-    if account is None:
-        account = ClientAccount.objects.create(client=client, email=email, created_by=by)
-        action, summary = audit.Action.CREATE, "Invited the client to the portal"
-        before: dict = {}
-    else:
-        before = audit.snapshot(account, ACCOUNT_FIELDS)
-        resending = account.is_active
-        account.email, account.is_active, account.activated_at, account.password = (
-            email,
-            True,
-            None,
-            "",
-        )
-        account.save(update_fields=["email", "is_active", "activated_at", "password"])
+    if _email_taken(email, client=client):
+        raise PortalRefused(EMAIL_TAKEN)
+    try:
+        with transaction.atomic():  # another client's invitation may take the email meanwhile
+            if account is None:
+                account = ClientAccount.objects.create(client=client, email=email, created_by=by)
+                action, summary = audit.Action.CREATE, "Invited the client to the portal"
+                before: dict = {}
+            else:
+                before = audit.snapshot(account, ACCOUNT_FIELDS)
+                resending = account.is_active
+                account.email, account.is_active, account.activated_at, account.password = (
+                    email,
+                    True,
+                    None,
+                    "",
+                )
+                account.save(update_fields=["email", "is_active", "activated_at", "password"])
+                action = audit.Action.UPDATE
+                summary = (
+                    "Sent the client a new portal invitation"
+                    if resending
+                    else "Invited the client to the portal again"
+                )
+    except IntegrityError as error:
+        raise PortalRefused(EMAIL_TAKEN) from error
+    if action == audit.Action.UPDATE:
         _revoke_invitations(account, now)
-        action = audit.Action.UPDATE
-        summary = (
-            "Sent the client a new portal invitation"
-            if resending
-            else "Invited the client to the portal again"
-        )
     token = secrets.token_urlsafe(32)
     invitation = PortalInvitation.objects.create(
         account=account, token_hash=token_hash(token), sent_by=by
@@ -280,21 +300,43 @@ class SignInResult:
     locked: bool = False
 
 
-def _phantom_key(email: str) -> str:
-    return "ipt.portal.failed:" + hashlib.sha256(email.encode()).hexdigest()
+def _email_key(email: str) -> str:
+    """A keyed hash of a normalised email, so the throttle table holds no addresses."""
+    return salted_hmac("ipt.portal.email-throttle", email, algorithm="sha256").hexdigest()
 
 
-def _phantom_failure(email: str) -> bool:
-    """Count failures for an email with no account, so it locks just as a real one would."""
-    key = _phantom_key(email)
-    failures = cache.get(key, 0) + 1
-    cache.set(key, failures, timeout=int(LOCKOUT.total_seconds()))
-    return failures > MAX_FAILED_SIGN_INS
+def _throttle(kind: str, email: str, *, window: dt.timedelta, now: dt.datetime) -> EmailThrottle:
+    """The email's count of `kind`, locked for this transaction; rows whose window and lock
+    are over are deleted first, so an old count starts again from nothing."""
+    EmailThrottle.objects.filter(kind=kind, window_starts_at__lte=now - window).filter(
+        models.Q(locked_until__isnull=True) | models.Q(locked_until__lte=now)
+    ).delete()
+    row, _ = EmailThrottle.objects.get_or_create(
+        kind=kind, email_hash=_email_key(email), defaults={"window_starts_at": now}
+    )
+    return EmailThrottle.objects.select_for_update().get(pk=row.pk)
+
+
+def _phantom_failure(email: str, now: dt.datetime) -> bool:
+    """Count a failure for an email with no account, so it locks just as a real one would:
+    on the fifth failure in a row, for the same time. True if it is (now) locked."""
+    row = _throttle(ThrottleKind.SIGN_IN, email, window=UNKNOWN_EMAIL_WINDOW, now=now)
+    if row.locked_until is not None and row.locked_until > now:
+        return True
+    row.count += 1
+    if row.count < MAX_FAILED_SIGN_INS:
+        row.save(update_fields=["count"])
+        return False
+    row.count, row.locked_until, row.window_starts_at = 0, now + LOCKOUT, now
+    row.save(update_fields=["count", "locked_until", "window_starts_at"])
+    return True
 
 
 def sign_in(*, email: str, password: str) -> SignInResult:
     """Check a client's email and password. Five failures in a row lock the account for 15
-    minutes; an email with no account behaves the same, so neither says whether it exists."""
+    minutes; an email with no account behaves the same (counted in the database, so every
+    process agrees), and every path checks a password hash, so neither the answers nor the
+    time they take say whether an account exists."""
     email = email.strip().lower()
     with transaction.atomic():
         account = (
@@ -304,11 +346,12 @@ def sign_in(*, email: str, password: str) -> SignInResult:
             .exclude(password="")
             .first()
         )
+        now = timezone.now()
         if account is None:
             make_password(password)  # about as slow as checking a real one
-            return SignInResult(None, locked=_phantom_failure(email))
-        now = timezone.now()
+            return SignInResult(None, locked=_phantom_failure(email, now))
         if account.is_locked(now):
+            check_password(password, account.password)  # as slow as an account not locked
             return SignInResult(None, locked=True)
         if not check_password(password, account.password, setter=partial(_rehash, account)):
             return _failed(account, now)
@@ -385,20 +428,46 @@ def reset_link(account: ClientAccount) -> str:
     return _link(path)
 
 
-def request_password_reset(*, email: str) -> None:
-    """Email a reset link if an account in use has this email; say nothing either way."""
+@transaction.atomic
+def request_password_reset(*, email: str) -> bool:
+    """Ask for a reset link to be emailed to this address, if an account in use has it.
+
+    Whether or not one does, the same happens here: the address's count goes up (at most
+    `RESET_EMAILS_PER_WINDOW` an hour) and a background task is queued once committed, which
+    looks for the account and sends the email (`send_password_reset`). So neither the answer
+    nor the time it takes says whether the address has an account. False if the limit was
+    reached and nothing was queued."""
     email = email.strip().lower()
+    row = _throttle(ThrottleKind.RESET, email, window=RESET_WINDOW, now=timezone.now())
+    if row.count >= RESET_EMAILS_PER_WINDOW:
+        return False
+    row.count += 1
+    row.save(update_fields=["count"])
+    transaction.on_commit(partial(_queue_reset_email, email), robust=True)
+    return True
+
+
+def _queue_reset_email(email: str) -> None:
+    from .tasks import send_password_reset
+
+    send_password_reset.enqueue(email)
+
+
+def send_password_reset(*, email: str) -> bool:
+    """Email a reset link if an account in use has this address (run by the worker).
+    True if one was sent."""
     account = (
         ClientAccount.objects.select_related("client__service")
-        .filter(email=email, is_active=True, activated_at__isnull=False)
+        .filter(email=email.strip().lower(), is_active=True, activated_at__isnull=False)
         .exclude(password="")
         .first()
     )
     if account is None:
-        return
+        return False
     _send_reset_email(
         email=account.email, link=reset_link(account), service=account.client.service.name
     )
+    return True
 
 
 def account_for_reset(uidb64: str, token: str) -> ClientAccount | None:
@@ -443,9 +512,16 @@ def reset_password(*, account: ClientAccount, token: str, password: str) -> Clie
 def ask_to_change(
     *, client: Client, appointment: Appointment, kind: str, reason: str
 ) -> AppointmentRequest:
-    """A client asks to cancel or rebook one of their upcoming appointments."""
+    """A client asks to cancel or rebook one of their upcoming appointments. Asking again while
+    a request is open (a double click) gives back the open request and changes nothing."""
     if appointment.course.client_id != client.pk:
         raise PortalRefused("This is not your appointment")
+    # A double click queues here; the second finds the first's request and gets it back.
+    appointment = (
+        Appointment.objects.select_for_update(of=("self",))
+        .select_related("course")
+        .get(pk=appointment.pk)
+    )
     if kind not in RequestKind.values:
         raise PortalRefused("Select whether you want to cancel or rebook", field="kind")
     reason = reason.strip()
@@ -453,8 +529,9 @@ def ask_to_change(
         raise PortalRefused("Tell us why you need to change this appointment", field="reason")
     if appointment.starts_at <= timezone.now() or appointment.attendance:
         raise PortalRefused("This appointment has already happened")
-    if appointment.client_requests.open().exists():
-        raise PortalRefused("You have already asked to change this appointment")
+    existing = appointment.client_requests.open().first()
+    if existing is not None:
+        return existing
     request = AppointmentRequest.objects.create(
         client=client, appointment=appointment, kind=kind, reason=reason
     )

@@ -5,6 +5,7 @@ client never sees anything of anyone else's (404)."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
@@ -14,10 +15,11 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ipt.accounts.views import safe_next
 from ipt.appointments import ics
+from ipt.appointments.models import FREES_THE_SLOT
 from ipt.appointments.presenters import join_rows
 from ipt.notes import services as notes_services
 
-from . import navigation, presenters, queries, services
+from . import kept, navigation, presenters, queries, services
 from .auth import client_required, end_session, portal_page, start_session
 from .forms import (
     ChangeRequestForm,
@@ -28,6 +30,11 @@ from .forms import (
 )
 
 LOCKED = 429
+
+
+def idle_minutes() -> int:
+    """How long idle signs a client out, in whole minutes (settings.CLIENT_IDLE_TIMEOUT)."""
+    return round(settings.CLIENT_IDLE_TIMEOUT.total_seconds() / 60)
 
 
 def _crisis(request) -> list:
@@ -50,14 +57,16 @@ def sign_in(request):
             if result.locked:
                 return render(request, "portal/locked.jinja", {}, status=LOCKED)
             if result.account is not None:
-                next_url = safe_next(request, fallback="portal:home")
+                typed = kept.carried(request.session)
                 start_session(request, result.account)
-                return redirect(next_url)
+                back_to = kept.carry(request.session, typed, account_id=result.account.pk)
+                return redirect(safe_next(request, fallback=back_to or "portal:home"))
             form.add_error(None, "Enter a correct email address and password")
         status = 422
     context = {
         "form": form,
         "timed_out": "timed_out" in request.GET,
+        "idle_minutes": idle_minutes(),
         "next": request.GET.get("next", request.POST.get("next", "")),
     }
     return render(request, "portal/sign_in.jinja", context, status=status)
@@ -214,10 +223,13 @@ def appointment_ics(request, pk: int):
         summary=f"{presenters.appointment_title(appointment)} with {service}",
         description=f"Your appointment with {appointment.therapist.display_name}.",
     )
+    if appointment.attendance in FREES_THE_SLOT:  # cancelled, by the client or the service
+        event.add("status", "CANCELLED")
     response = HttpResponse(
         ics.calendar_of([event]).to_ical(), content_type="text/calendar; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="appointment-{appointment.pk}.ics"'
+    response["Cache-Control"] = "private, no-store"
     return response
 
 
@@ -280,6 +292,9 @@ def homework_answer(request, pk: int):
     if task is None:
         raise Http404
     initial = {"outcome": task.client_outcome, "reflection": task.client_reflection}
+    if request.portal_kept is not None:
+        initial |= kept.initial_from(HomeworkAnswerForm(), request.portal_kept)
+        messages.info(request, kept.MESSAGE)
     form = HomeworkAnswerForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:

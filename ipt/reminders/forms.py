@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django import forms
 
-from .models import MAX_HOURS
+from .models import MAX_HOURS, ReminderSettings
 from .presenters import SETTINGS_SECTIONS
+
+SENDER_NAME_MAX = ReminderSettings._meta.get_field("sender_name").max_length or 60
 
 
 def _hours_field(name: str, after: str) -> forms.IntegerField:
@@ -26,6 +28,20 @@ def _hours_field(name: str, after: str) -> forms.IntegerField:
 
 class SettingsForm(forms.Form):
     """Each kind of reminder: whether it is sent, and how many hours before (or after)."""
+
+    sender_name = forms.CharField(
+        label="Name used in messages (optional)",
+        help_text=(
+            "Someone else may see a client's messages on a shared phone or inbox. A neutral name, "
+            "such as the name of the hospital or practice, does not say what the appointments "
+            "are for. If you leave this empty, messages use the service's name."
+        ),
+        max_length=SENDER_NAME_MAX,
+        required=False,
+        error_messages={
+            "max_length": f"The name used in messages must be {SENDER_NAME_MAX} characters or fewer"
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -48,7 +48,8 @@ def _hours(label: str, default: int):
 
 class ReminderSettings(models.Model):
     """A service's reminders: each kind switched on or off, with its time in hours (before the
-    appointment, or after the session for the homework nudge). Defaults until first saved."""
+    appointment, or after the session for the homework nudge), and the name messages give.
+    Defaults until first saved."""
 
     service = models.OneToOneField(
         Service, on_delete=models.CASCADE, related_name="reminder_settings"
@@ -63,6 +64,16 @@ class ReminderSettings(models.Model):
     questionnaires_nudge_hours = _hours("hours before the appointment", 24)
     homework_on = models.BooleanField(default=True)
     homework_hours = _hours("hours after the session", 72)
+    sender_name = models.CharField(
+        "name used in messages",
+        max_length=60,
+        blank=True,
+        help_text=(
+            "Messages may be seen by someone else on a shared phone or inbox. A name that does "
+            "not say what the service does (for example, the name of the hospital or practice) "
+            "keeps the client's therapy private. Leave it empty to use the service's name."
+        ),
+    )
 
     class Meta:
         verbose_name_plural = "reminder settings"
@@ -82,6 +93,10 @@ class ReminderSettings(models.Model):
 
     def hours(self, kind: str) -> int:
         return int(getattr(self, f"{kind}_hours"))
+
+    def name_in_messages(self) -> str:
+        """The name reminders give: the neutral sender name if set, else the service's name."""
+        return self.sender_name or self.service.name
 
 
 class MessageQuerySet(models.QuerySet):
@@ -158,7 +173,10 @@ class CalendarFeedQuerySet(models.QuerySet):
 
 class CalendarFeed(models.Model):
     """A therapist's secret calendar address. Only the token's SHA-256 is stored; a revoked feed
-    answers 404. At most one unrevoked feed per therapist."""
+    answers 404, and so does the feed of a therapist whose account is deactivated or who is no
+    longer a therapist (checked on every request, so deactivating the account in staff
+    management is enough; reactivating it brings the address back). At most one unrevoked feed
+    per therapist."""
 
     therapist = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="calendar_feeds"

@@ -6,11 +6,15 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
+from django.urls import reverse
 
 from ipt.appointments.models import Appointment, Medium
 from ipt.core.dates import long_datetime
 
 from .models import Channel, Kind, Message, Status
+
+# Neutral: a calendar on a shared phone or screen should not say what the appointments are for.
+FEED_NAME = "Appointments"
 
 STATUS_COLOURS = {
     Status.SCHEDULED: "blue",
@@ -46,7 +50,8 @@ def feed_summary(appointment: Appointment, client_name: str) -> str:
 
 def feed_description(appointment: Appointment) -> str:
     """A link to the appointment in the service (it asks the reader to sign in)."""
-    return f"Open in the IPT service: {settings.IPT_BASE_URL}/appointments/{appointment.pk}/"
+    path = reverse("appointments:detail", kwargs={"pk": appointment.pk})
+    return f"Open in the service: {settings.IPT_BASE_URL.rstrip('/')}{path}"
 
 
 def status_tag(message: Message) -> dict[str, str]:

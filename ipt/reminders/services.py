@@ -3,7 +3,11 @@
 Scheduling: `schedule_for(appointment)` makes the appointment's messages match what should be
 sent (idempotent; the appointments services call it on commit after booking and moving, and
 `cancel_for` after an outcome is recorded). Each message is queued as a `send_message` task at
-its time; `send_due` is the safety net that sends anything due whose task was lost.
+its time; `send_due` is the safety net: it schedules the reminders of upcoming appointments
+that are missing them (the on-commit scheduling is only logged if it fails) and sends anything due
+whose task was lost. Questionnaire requests and nudges are only for treatment and booster
+appointments (the ones questionnaires open for) of courses with questionnaires. Messages give
+the service's `sender_name` if one is set (a neutral name, for privacy), else its name.
 
 Sending: `deliver` re-checks the message at run time, takes a lease on it (attempts + 1, next
 try time) before talking to the provider, then records sent or failed. A failed send is tried
@@ -15,12 +19,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import logging
 import secrets
 from dataclasses import dataclass
+from email.utils import formataddr, parseaddr
 from functools import partial
 
+from django.conf import settings as django_settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from ipt.accounts.models import User
@@ -31,7 +39,7 @@ from ipt.core.dates import long_datetime
 from ipt.organisations.models import Service
 
 from . import sms
-from .content import words_for
+from .content import Words, words_for
 from .models import (
     BEFORE_APPOINTMENT,
     MAX_HOURS,
@@ -57,6 +65,7 @@ __all__ = [
     "schedule_homework_nudge",
     "send_due",
     "settings_for",
+    "unscheduled_appointments",
     "update_settings",
 ]
 
@@ -66,11 +75,21 @@ RETRY_AFTER = (
     dt.timedelta(minutes=60),
 )
 MAX_ATTEMPTS = len(RETRY_AFTER) + 1
+# The sweep looks this much further ahead than the earliest reminder, so a lost scheduling is
+# repaired before that reminder's time (a reminder is not sent late).
+REPAIR_MARGIN = dt.timedelta(days=1)
+QUESTIONNAIRE_KINDS = (Kind.QUESTIONNAIRES, Kind.QUESTIONNAIRES_NUDGE)
+NO_QUESTIONNAIRES = "There are no questionnaires before this appointment"
 # A homework nudge is not sent more than this late (say the worker was down for days).
 HOMEWORK_LATEST = dt.timedelta(days=2)
-SETTINGS_FIELDS = [f"{kind}_{part}" for kind in Kind.values for part in ("on", "hours")]
+SETTINGS_FIELDS = [
+    *(f"{kind}_{part}" for kind in Kind.values for part in ("on", "hours")),
+    "sender_name",
+]
 MESSAGE_FIELDS = ["kind", "channel", "recipient", "scheduled_for", "appointment_at", "status"]
 WORKER = "reminders"
+logger = logging.getLogger(__name__)
+SENDER_NAME_MAX = ReminderSettings._meta.get_field("sender_name").max_length or 60
 
 
 class RemindersRefused(ValueError):
@@ -96,24 +115,35 @@ def _record(*, by: User | None, action: str, obj, client_id: int | None, summary
 def settings_for(service: Service | int) -> ReminderSettings:
     """The service's reminder settings, or the defaults (unsaved) until a manager saves them."""
     service_id = service if isinstance(service, int) else service.pk
-    found = ReminderSettings.objects.filter(service_id=service_id).first()
-    return found or ReminderSettings(service_id=service_id)
+    found = ReminderSettings.objects.filter(service_id=service_id).select_related("service").first()
+    if found is not None:
+        return found
+    if isinstance(service, Service):
+        return ReminderSettings(service=service)
+    return ReminderSettings(service_id=service_id)
 
 
 @transaction.atomic
-def update_settings(*, service: Service, by: User, **values: bool | int) -> ReminderSettings:
-    """Switch each kind of reminder on or off and set its time in hours. Messages already
-    scheduled for the service's future appointments are rescheduled to match."""
+def update_settings(*, service: Service, by: User, **values: bool | int | str) -> ReminderSettings:
+    """Switch each kind of reminder on or off, set its time in hours, and set the name messages
+    give (`sender_name`; empty: the service's name). Messages already scheduled for the service's
+    future appointments are rescheduled and reworded to match."""
     unknown = set(values) - set(SETTINGS_FIELDS)
     if unknown:
         raise ValueError(f"Not a reminder setting: {', '.join(sorted(unknown))}")
     for name, value in values.items():
         if name.endswith("_hours") and not 1 <= int(value) <= MAX_HOURS:
             raise RemindersRefused(f"Enter a number of hours between 1 and {MAX_HOURS}", field=name)
+    sender_name = str(values.get("sender_name", "")).strip()
+    if len(sender_name) > SENDER_NAME_MAX:
+        raise RemindersRefused(
+            f"The name used in messages must be {SENDER_NAME_MAX} characters or fewer",
+            field="sender_name",
+        )
     current, _ = ReminderSettings.objects.select_for_update().get_or_create(service=service)
     before = audit.snapshot(current, SETTINGS_FIELDS)  # the defaults, when first saved
     for name, value in values.items():
-        setattr(current, name, bool(value) if name.endswith("_on") else int(value))
+        setattr(current, name, _setting_value(name, value))
     changes = audit.changes_between(before, audit.snapshot(current, SETTINGS_FIELDS))
     if not changes:
         return current
@@ -127,6 +157,12 @@ def update_settings(*, service: Service, by: User, **values: bool | int) -> Remi
     )
     transaction.on_commit(partial(reschedule_service, service_id=service.pk, by=by), robust=True)
     return current
+
+
+def _setting_value(name: str, value: bool | int | str) -> bool | int | str:
+    if name == "sender_name":
+        return str(value).strip()
+    return bool(value) if name.endswith("_on") else int(value)
 
 
 def reschedule_service(*, service_id: int, by: User | None = None) -> None:
@@ -148,6 +184,8 @@ class Wanted:
     channel: str
     recipient: str
     scheduled_for: dt.datetime
+    subject: str = ""
+    body: str = ""
 
 
 def _channels(client: Client) -> dict[str, str]:
@@ -168,27 +206,48 @@ def _questionnaires_answered(appointment: Appointment) -> bool:
     return wanted <= answered
 
 
-def _wanted(appointment: Appointment, now: dt.datetime) -> dict[tuple[str, str], Wanted]:
+def _has_questionnaires(appointment: Appointment) -> bool:
+    """Questionnaires open before this appointment: it is a treatment or booster session (the
+    kinds `ipt.measures.drafts` opens sets for) and its course has questionnaires (today every
+    course has at least the minimum set, but an empty set sends no request)."""
+    from ipt.measures.drafts import KINDS
+    from ipt.measures.services import instrument_codes_for
+
+    return appointment.kind in KINDS and bool(instrument_codes_for(appointment.course))
+
+
+def _wanted(
+    appointment: Appointment, now: dt.datetime, config: ReminderSettings | None = None
+) -> dict[tuple[str, str], Wanted]:
     """What should be scheduled for the appointment now, by (kind, channel).
 
     A reminder whose time has already passed is not sent late, except the questionnaire
-    request, which goes at once so the client still has the chance to answer."""
+    request, which goes at once so the client still has the chance to answer. Questionnaire
+    requests and nudges are only for appointments with questionnaires."""
     if appointment.attendance or appointment.starts_at <= now:
         return {}
     course = appointment.course
-    config = settings_for(course.service_id)
+    config = config or settings_for(course.service_id)
     channels = _channels(course.client)
+    if not channels:
+        return {}
+    questionnaires = _has_questionnaires(appointment)
     wanted: dict[tuple[str, str], Wanted] = {}
     for kind in BEFORE_APPOINTMENT:
-        if not config.is_on(kind):
+        if not config.is_on(kind) or (kind in QUESTIONNAIRE_KINDS and not questionnaires):
             continue
         at = appointment.starts_at - dt.timedelta(hours=config.hours(kind))
         if at <= now:
             if kind != Kind.QUESTIONNAIRES:
                 continue
             at = now
+        words = words_for(
+            kind, service_name=config.name_in_messages(), appointment_at=appointment.starts_at
+        )
         for channel, recipient in channels.items():
-            wanted[(kind, channel)] = Wanted(kind, channel, recipient, at)
+            wanted[(kind, channel)] = Wanted(
+                kind, channel, recipient, at, words.subject, words.body
+            )
     return wanted
 
 
@@ -205,8 +264,14 @@ def _queue(message: Message) -> None:
 def _create(
     *, client: Client, appointment: Appointment, wanted: Wanted, by: User | None
 ) -> Message:
-    words = words_for(
-        wanted.kind, service_name=client.service.name, appointment_at=appointment.starts_at
+    words = (
+        Words(wanted.subject, wanted.body)
+        if wanted.body
+        else words_for(
+            wanted.kind,
+            service_name=settings_for(client.service).name_in_messages(),
+            appointment_at=appointment.starts_at,
+        )
     )
     message = Message.objects.create(
         client=client,
@@ -295,10 +360,7 @@ def schedule_for(appointment: Appointment, *, by: User | None = None) -> list[Me
             )
         elif key not in wanted:
             _cancel(message, because=_why_not_wanted(current, message, now), by=by)
-        elif (message.scheduled_for, message.recipient) != (
-            wanted[key].scheduled_for,
-            wanted[key].recipient,
-        ) and message.attempts == 0:
+        elif _differs(message, wanted[key]) and message.attempts == 0:
             _reschedule(message, wanted[key], by=by)
     have = {
         (m.kind, m.channel)
@@ -319,26 +381,42 @@ def _why_not_wanted(appointment: Appointment, message: Message, now: dt.datetime
         return "This kind of reminder has been switched off"
     if message.channel not in _channels(appointment.course.client):
         return f"The client no longer consents to {message.get_channel_display().lower()}s"
+    if message.kind in QUESTIONNAIRE_KINDS and not _has_questionnaires(appointment):
+        return NO_QUESTIONNAIRES
     return "Its time has passed"
 
 
+def _differs(message: Message, wanted: Wanted) -> bool:
+    return (message.scheduled_for, message.recipient, message.subject, message.body) != (
+        wanted.scheduled_for,
+        wanted.recipient,
+        wanted.subject,
+        wanted.body,
+    )
+
+
 def _reschedule(message: Message, wanted: Wanted, *, by: User | None) -> None:
-    fields = ["scheduled_for", "recipient"]
+    """Move the message to its new time or address, or reword it (the name used changed)."""
+    fields = ["scheduled_for", "recipient", "subject", "body"]
     before = audit.snapshot(message, fields)
+    moved = message.scheduled_for != wanted.scheduled_for
     message.scheduled_for, message.recipient = wanted.scheduled_for, wanted.recipient
+    message.subject, message.body = wanted.subject, wanted.body
     message.save(update_fields=fields)
+    what = "Rescheduled" if moved else "Updated"
     _record(
         by=by,
         action=audit.Action.UPDATE,
         obj=message,
         client_id=message.client_id,
         summary=(
-            f"Rescheduled the {message.get_kind_display().lower()} by "
+            f"{what} the {message.get_kind_display().lower()} by "
             f"{message.get_channel_display().lower()} for {long_datetime(wanted.scheduled_for)}"
         ),
         changes=audit.changes_between(before, audit.snapshot(message, fields)),
     )
-    _queue(message)
+    if moved:
+        _queue(message)
 
 
 @transaction.atomic
@@ -438,6 +516,8 @@ def _why_not_send(message: Message, now: dt.datetime) -> str:
             or appointment.starts_at <= now
         ):
             return _why_not_before_appointment(appointment, message.appointment_at)
+        if message.kind in QUESTIONNAIRE_KINDS and not _has_questionnaires(appointment):
+            return NO_QUESTIONNAIRES
         if message.kind == Kind.QUESTIONNAIRES_NUDGE and _questionnaires_answered(appointment):
             return "The client has answered the questions"
     elif message.kind == Kind.HOMEWORK and not _unreviewed_homework(appointment):
@@ -453,10 +533,22 @@ def _retry_after(attempts: int) -> dt.timedelta:
     return RETRY_AFTER[min(attempts, len(RETRY_AFTER)) - 1]
 
 
+def _from_address(service_id: int) -> str:
+    """The sending address, shown under the name messages give (not the default's name)."""
+    address = parseaddr(django_settings.DEFAULT_FROM_EMAIL)[1]
+    return formataddr((settings_for(service_id).name_in_messages(), address))
+
+
 def _transmit(message: Message) -> str:
     """Hand the message to its channel; returns the provider's reference."""
     if message.channel == Channel.EMAIL:
-        send_mail(message.subject, message.body, None, [message.recipient], fail_silently=False)
+        send_mail(
+            message.subject,
+            message.body,
+            _from_address(message.client.service_id),
+            [message.recipient],
+            fail_silently=False,
+        )
         return ""
     sender = sms.sender()
     if sender is None:
@@ -553,10 +645,59 @@ def _failed(message: Message, *, error: str) -> None:
         _queue(message)
 
 
+def _largest_offset() -> dt.timedelta:
+    """How far ahead of an appointment any service's first reminder goes (defaults included),
+    plus `REPAIR_MARGIN`."""
+    configs = [ReminderSettings(), *ReminderSettings.objects.all()]
+    hours = [
+        config.hours(kind)
+        for config in configs
+        for kind in BEFORE_APPOINTMENT
+        if config.is_on(kind)
+    ]
+    return dt.timedelta(hours=max(hours, default=0)) + REPAIR_MARGIN
+
+
+def unscheduled_appointments(now: dt.datetime) -> list[int]:
+    """Upcoming appointments, no further ahead than the largest reminder offset (and a margin),
+    missing a reminder they should have: scheduling on commit failed (it is only logged), or
+    the appointment changed without its reminders following."""
+    upcoming = list(
+        Appointment.objects.filter(
+            attendance="", starts_at__gt=now, starts_at__lte=now + _largest_offset()
+        )
+        .select_related("course__client")
+        .order_by("starts_at", "pk")
+    )
+    have = set(
+        Message.objects.not_cancelled()
+        .filter(
+            appointment__in=[a.pk for a in upcoming],
+            kind__in=BEFORE_APPOINTMENT,
+            appointment_at=F("appointment__starts_at"),
+        )
+        .values_list("appointment_id", "kind", "channel")
+    )
+    configs: dict[int, ReminderSettings] = {}
+    missing = []
+    for appointment in upcoming:
+        service_id = appointment.course.service_id
+        if service_id not in configs:
+            configs[service_id] = settings_for(service_id)
+        wanted = _wanted(appointment, now, configs[service_id])
+        if any((appointment.pk, kind, channel) not in have for kind, channel in wanted):
+            missing.append(appointment.pk)
+    return missing
+
+
 def send_due(*, now: dt.datetime | None = None) -> dict[str, int]:
-    """Schedule homework nudges that have come due, then send every message that is due and
-    unsent. The safety net for a lost task; returns how many ended in each status."""
+    """Schedule the reminders of upcoming appointments that are missing them (a scheduling that
+    was lost) and homework nudges that have come due, then send every message that is due and
+    unsent. The safety net for lost work; returns how many ended in each status."""
     now = now or timezone.now()
+    for pk in unscheduled_appointments(now):
+        logger.warning("Scheduling the missing reminders of appointment %s", pk)
+        schedule_for(Appointment(pk=pk))
     for pk in homework_sessions(now):
         schedule_homework_nudge(Appointment(pk=pk))
     counts: dict[str, int] = {}
@@ -642,12 +783,17 @@ def revoke_feed(*, therapist: User, by: User) -> CalendarFeed | None:
 
 
 def feed_for_token(token: str) -> CalendarFeed | None:
-    """The unrevoked feed with this token, or None."""
+    """The unrevoked feed with this token, or None. None too when the therapist's account is
+    deactivated or they are no longer a therapist: deactivating someone in staff management
+    (`ipt.accounts.services.update_staff`) stops their feed at once without revoking it here, and
+    reactivating them brings it back (they can replace it if it may have leaked)."""
     if not token or len(token) > 100:
         return None
     return (
         CalendarFeed.objects.active()
         .select_related("therapist")
-        .filter(token_hash=token_hash(token))
+        .filter(
+            token_hash=token_hash(token), therapist__is_active=True, therapist__is_therapist=True
+        )
         .first()
     )

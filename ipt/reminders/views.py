@@ -147,7 +147,7 @@ def feed(request, token: str):
         )
         for appointment in queries.feed_appointments(found.therapist, now)
     ]
-    calendar = calendar_of(events, name="IPT appointments")
+    calendar = calendar_of(events, name=presenters.FEED_NAME)
     response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
     response["Cache-Control"] = "private, no-store"
     response["X-Robots-Tag"] = "noindex"

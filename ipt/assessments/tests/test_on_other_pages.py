@@ -81,3 +81,11 @@ def test_it_links_each_numbered_session_to_its_note(as_user, therapist, course):
     page = _page(as_user(therapist).get(reverse("appointments:course", args=[course.pk])))
     assert reverse("notes:note", args=[session.pk]) in page
     assert "Session note" in page
+
+
+def test_it_links_the_cases_supervision_notes_for_its_supervisor_and_therapist(
+    as_user, therapist, supervisor, course
+):
+    url = reverse("supervision:course", args=[course.pk])
+    assert url in _page(as_user(supervisor).get(reverse("courses:detail", args=[course.pk])))
+    assert url in _page(as_user(therapist).get(reverse("courses:detail", args=[course.pk])))

@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "ipt.reminders",
     "ipt.portal",
     "ipt.diaries",
+    "ipt.supervision",
+    "ipt.reports",
 ]
 
 MIDDLEWARE = [

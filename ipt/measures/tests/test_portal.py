@@ -370,6 +370,17 @@ def test_the_service_crisis_information_is_shown_once_question_9_is_answered(
     assert "Call the Northshire crisis line on 0800 000 0000" in text
 
 
+def test_it_puts_the_crisis_information_above_the_question_as_a_warning_callout(me, appointment):
+    answer(me, appointment, "PHQ9", {f"q{n}": 0 for n in range(1, 9)} | {"q9": 1})
+
+    html = me.get(_question(appointment, "PHQ9", "q10")).content.decode()
+
+    callout = html.index("nhsuk-card--warning")
+    form = html.rindex("<form", 0, html.index('name="answer"'))
+    assert callout < html.index("Help in a crisis", callout) < html.index(CRISIS) < form
+    assert html.index(CRISIS) < html.index('name="answer"')
+
+
 def test_wsas_offers_numbers_and_not_working(me, appointment):
     response = me.get(_question(appointment, "WSAS", "q1"))
     html = response.content.decode()

@@ -7,12 +7,14 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.db.utils import DatabaseError
 from django.urls import reverse
 from django_tasks_db.management.commands import db_worker
 from django_tasks_db.models import DBTaskResult
 
 from ipt.core.models import AuditEvent
-from ipt.measures import drafts, services
+from ipt.measures import drafts, presenters, services
 from ipt.measures.models import EntryMode, PortalDraft, Response, RiskAlert
 from ipt.measures.tasks import submit_risky_draft
 
@@ -142,14 +144,76 @@ def test_nothing_is_sent_when_the_client_sent_it_themselves(give, clock, appoint
     assert not AuditEvent.objects.filter(summary__contains="sent automatically").exists()
 
 
-def test_nothing_is_sent_when_the_client_changes_the_risk_answer_back(give, clock):
-    draft = give(phq9(q9=1, leave_out=("q10",)))
+def test_it_remembers_a_risk_answer_the_client_changes_back(give, clock, course):
+    give(phq9(q9=2, leave_out=("q10",)))
+    clock.move_to(NOW + dt.timedelta(minutes=5), tick=False)
+    draft = give({"q9": 0})
+
+    draft.refresh_from_db()
+    assert draft.answers["q9"] == 0
+    assert draft.risk_seen_at == NOW
+    assert draft.risk_answers == {"q9": 2}
+    first = AuditEvent.objects.filter(object_type="measures.portaldraft").order_by("pk")
+    assert [e.changes.get("risk_answers") for e in first if "risk_answers" in e.changes] == [
+        [None, {"q9": 2}]
+    ]
+
+
+def test_it_sends_a_risk_answer_changed_back_and_tells_the_clinician_what_was_answered(
+    give, clock, course, therapist, django_capture_on_commit_callbacks
+):
+    draft = give(phq9(q9=2, leave_out=("q10",)))
     give({"q9": 0})
     clock.move_to(LATER, tick=False)
 
-    assert submit_risky_draft.call(draft.pk) is None
-    assert drafts.submit_risky_drafts() == []
-    assert not Response.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        sent_id = submit_risky_draft.call(draft.pk)
+
+    response = Response.objects.get()
+    assert sent_id == response.pk
+    assert response.answers["q9"] == 0 and response.flags == []
+    assert not PortalDraft.objects.exists()
+    alert = RiskAlert.objects.get()
+    assert alert.response == response and alert.therapist == therapist
+    assert alert.flag == "PHQ9_Q9" and alert.answers == {"q9": 2}
+    assert alert.note == (
+        "question 9 answered 'More than half the days' online, "
+        "then changed to 'Not at all' before sending"
+    )
+    message = presenters.alert_message(alert)
+    assert "answered 'More than half the days' (question 9 answered" in message
+    event = AuditEvent.objects.get(object_type="measures.riskalert")
+    assert event.client_id == course.client_id
+    assert "then changed to 'Not at all' before sending" in event.summary
+    assert _escalations() == [alert.escalate_at]
+
+
+def test_it_alerts_when_the_client_sends_a_risk_answer_changed_back_themselves(
+    give, appointment, course
+):
+    give(phq9(q9=1))
+    give({"q9": 0})
+
+    response = drafts.submit(appointment=appointment, instrument_code="PHQ9", by=course.client)
+
+    assert response.flags == []
+    alert = RiskAlert.objects.get()
+    assert alert.response == response
+    assert alert.note == (
+        "question 9 answered 'Several days' online, then changed to 'Not at all' before sending"
+    )
+    event = AuditEvent.objects.get(object_type="measures.riskalert")
+    assert event.actor_label == f"client {course.client.reference}"
+
+
+def test_a_risk_answer_the_client_keeps_raises_one_alert_of_its_own(give, appointment, course):
+    give(phq9(q9=3))
+    give({"q9": 1})
+
+    drafts.submit(appointment=appointment, instrument_code="PHQ9", by=course.client)
+
+    alert = RiskAlert.objects.get()
+    assert alert.note == "" and alert.answers == {}
 
 
 def test_a_client_still_answering_has_30_minutes_from_their_last_answer(give, clock):
@@ -236,19 +300,177 @@ def test_the_worker_sends_it_once_it_is_due(give, clock, monkeypatch):
     assert not PortalDraft.objects.exists()
 
 
-def test_nothing_is_sent_when_the_therapist_has_entered_the_questionnaire(
-    give, clock, appointment, therapist
+def _escalations() -> list[dt.datetime]:
+    return [
+        task.run_after
+        for task in DBTaskResult.objects.filter(
+            task_path="ipt.measures.tasks.escalate_risk_alerts"
+        ).order_by("run_after")
+    ]
+
+
+def _enter(appointment, therapist, answers):
+    with transaction.atomic():
+        return services.submit(
+            appointment=appointment,
+            instrument_code="PHQ9",
+            answers=answers,
+            entry_mode=EntryMode.THERAPIST_IN_SESSION,
+            by=therapist,
+        )
+
+
+def test_it_passes_the_clients_risk_answer_on_when_the_therapist_has_entered_the_questionnaire(
+    give, clock, appointment, course, therapist
 ):
     draft = give(phq9(q9=1, leave_out=("q10",)))
-    entered = services.submit(
-        appointment=appointment,
-        instrument_code="PHQ9",
-        answers=phq9(q9=0),
-        entry_mode=EntryMode.THERAPIST_IN_SESSION,
-        by=therapist,
-    )
+    entered = _enter(appointment, therapist, phq9(q9=0))
     clock.move_to(LATER, tick=False)
 
-    assert submit_risky_draft.call(draft.pk) is None
-    assert drafts.submit_risky_drafts() == []
+    with_escalation = submit_risky_draft.call(draft.pk)
+
+    assert with_escalation == entered.pk
     assert list(Response.objects.all()) == [entered]
+    alert = RiskAlert.objects.get()
+    assert alert.response == entered and alert.therapist == therapist
+    assert alert.answers == {"q9": 1}
+    assert alert.note == (
+        "answered online by the client (question 9 'Several days') "
+        "after it was entered by the therapist in the session"
+    )
+    assert "answered 'Several days' (answered online by the client" in (
+        presenters.alert_message(alert)
+    )
+    assert not PortalDraft.objects.exists()
+    passed = AuditEvent.objects.get(object_type="measures.portaldraft", action="delete")
+    assert passed.summary == (
+        "The client's unsent PHQ-9 answers were passed on to their therapist with a risk alert: "
+        "the questionnaire had already been entered by the therapist in the session for this "
+        "appointment"
+    )
+    assert passed.changes["answers"] == [phq9(q9=1, leave_out=("q10",)), None]
+    assert drafts.submit_risky_drafts() == []
+    assert RiskAlert.objects.count() == 1
+
+
+def test_an_alert_passed_on_escalates_like_any_other(
+    give, clock, appointment, therapist, django_capture_on_commit_callbacks
+):
+    draft = give(phq9(q9=2, leave_out=("q10",)))
+    _enter(appointment, therapist, phq9(q9=0))
+    clock.move_to(LATER, tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        submit_risky_draft.call(draft.pk)
+    alert = RiskAlert.objects.get()
+
+    assert _escalations() == [alert.escalate_at]
+    assert services.escalate_due(now=alert.escalate_at) == [alert]
+
+
+def test_the_clients_risk_answer_is_passed_on_even_when_the_therapist_also_flagged_it(
+    give, appointment, course, therapist
+):
+    give(phq9(q9=3))
+    entered = _enter(appointment, therapist, phq9(q9=1))
+
+    returned = drafts.submit(appointment=appointment, instrument_code="PHQ9", by=course.client)
+
+    assert returned == entered
+    own, passed_on = RiskAlert.objects.order_by("pk")
+    assert own.note == "" and passed_on.answers == {"q9": 3}
+    assert passed_on.note.startswith(
+        "answered online by the client (question 9 'Nearly every day')"
+    )
+    assert AuditEvent.objects.filter(object_type="measures.riskalert").count() == 2
+
+
+def test_a_draft_without_a_risk_answer_is_recorded_not_dropped_silently(
+    give, appointment, course, therapist
+):
+    give(phq9(q9=0))
+    _enter(appointment, therapist, phq9(q9=0))
+
+    drafts.submit(appointment=appointment, instrument_code="PHQ9", by=course.client)
+
+    assert not RiskAlert.objects.exists()
+    assert not PortalDraft.objects.exists()
+    event = AuditEvent.objects.get(object_type="measures.portaldraft", action="delete")
+    assert event.actor_label == f"client {course.client.reference}"
+    assert "recorded here and not added" in event.summary
+    assert event.changes["answers"][0] == phq9(q9=0)
+
+
+def test_the_client_is_told_honestly_their_answers_were_passed_on(
+    give, appointment, course, therapist
+):
+    give(phq9(q9=2))
+    _enter(appointment, therapist, phq9(q9=0))
+    me = sign_in(course.client, invited_by=therapist)
+    check = reverse(
+        "measures:portal_check", kwargs={"appointment_pk": appointment.pk, "code": "PHQ9"}
+    )
+
+    done = me.get(me.post(check).url).content.decode()
+
+    assert "Your therapist has already recorded the PHQ-9 for this appointment" in done
+    assert (
+        "Your therapist has already recorded this questionnaire for this appointment; "
+        "we have passed your answers on." in done
+    )
+    assert "Thank you, your PHQ-9 answers have been sent" not in done
+    assert "Help in a crisis" in done
+    assert RiskAlert.objects.get().answers == {"q9": 2}
+
+
+def test_after_an_automatic_send_the_client_is_told_it_was_sent_automatically(
+    give, clock, appointment, course, therapist
+):
+    give(phq9(q9=1, leave_out=("q10",)))
+    clock.move_to(LATER, tick=False)
+    drafts.submit_risky_drafts()
+    me = sign_in(course.client, invited_by=therapist)
+    done_url = reverse(
+        "measures:portal_done", kwargs={"appointment_pk": appointment.pk, "code": "PHQ9"}
+    )
+
+    done = me.get(done_url).content.decode()
+
+    assert "Your PHQ-9 answers were sent to your therapist automatically" in done
+    assert "Thank you, your PHQ-9 answers have been sent" not in done
+    with pytest.raises(drafts.DraftRefused, match="sent to your therapist automatically"):
+        drafts.save_answer(
+            appointment=appointment,
+            instrument_code="PHQ9",
+            item_id="q10",
+            choice="1",
+            by=course.client,
+        )
+
+
+def test_the_database_refuses_changing_what_a_passed_on_alert_says(give, appointment, course):
+    give(phq9(q9=1))
+    give({"q9": 0})
+    drafts.submit(appointment=appointment, instrument_code="PHQ9", by=course.client)
+
+    with pytest.raises(DatabaseError, match="once"), transaction.atomic():
+        RiskAlert.objects.update(note="")
+    with pytest.raises(DatabaseError, match="once"), transaction.atomic():
+        RiskAlert.objects.update(answers={})
+
+    assert RiskAlert.objects.get().answers == {"q9": 1}
+
+
+def test_the_crisis_information_stays_after_a_risk_answer_is_changed_back(
+    give, appointment, course, therapist
+):
+    give(phq9(q9=1, leave_out=("q10",)))
+    give({"q9": 0})
+    me = sign_in(course.client, invited_by=therapist)
+    question_9 = reverse(
+        "measures:portal_question",
+        kwargs={"appointment_pk": appointment.pk, "code": "PHQ9", "item_id": "q9"},
+    )
+
+    page = me.get(question_9).content.decode()
+
+    assert "call Samaritans free on 116 123" in page

@@ -123,3 +123,44 @@ def test_answering_needs_a_signed_in_client(client, task, as_user, therapist):
     assert signed_out.status_code == 302
     assert signed_out["Location"].startswith(reverse("portal:sign_in"))
     assert staff.status_code == 302 and staff["Location"].startswith(reverse("portal:sign_in"))
+
+
+def test_an_answer_typed_when_signed_out_for_being_idle_is_kept_for_after_signing_in(
+    portal, course, task
+):
+    import datetime as dt
+    from urllib.parse import parse_qs, urlsplit
+
+    import time_machine
+    from django.utils import timezone
+
+    from ipt.portal.kept import KEPT_KEY
+
+    from .factories import PASSWORD
+
+    with time_machine.travel(timezone.now(), tick=False) as traveller:
+        portal.get(_answer_url(task))
+        traveller.shift(dt.timedelta(minutes=31))
+        timed_out = portal.post(
+            _answer_url(task),
+            {"outcome": "partly", "reflection": "We spoke once", "password": "not kept"},
+        )
+        assert timed_out.status_code == 302 and "timed_out=1" in timed_out.url
+        assert set(portal.session[KEPT_KEY]["data"]) == {"outcome", "reflection"}
+        task.refresh_from_db()
+        assert task.client_reflection == ""
+
+        next_url = parse_qs(urlsplit(timed_out.url).query)["next"][0]
+        signed_in = portal.post(
+            reverse("portal:sign_in"),
+            {"email": course.client.portal_account.email, "password": PASSWORD, "next": next_url},
+        )
+        assert signed_in.url == _answer_url(task)
+        back = portal.get(signed_in.url)
+        again = portal.get(_answer_url(task))
+
+    assert back.status_code == 200
+    assert "You were signed out before this was saved" in _text(back)
+    assert "We spoke once" in _text(back)
+    assert 'value="partly" checked' in back.content.decode()
+    assert "We spoke once" not in _text(again)

@@ -216,3 +216,56 @@ def test_someone_who_may_only_read_the_record_cannot_invite(
     assert page.status_code == 200
     assert "Invite to the portal" not in page.content.decode()
     assert _invite(http, client_with_email).status_code == 403
+
+
+def test_an_email_taken_meanwhile_by_another_clients_invitation_is_refused(
+    client_with_email, therapist, site, monkeypatch
+):
+    from ipt.courses.tests.factories import open_course
+    from ipt.portal import services
+
+    other = open_course(therapist=therapist, site=site).client
+    portal_account(other, email="alex.shaw@example.com")
+    # The other invitation commits between this one's check and its save.
+    monkeypatch.setattr(services, "_email_taken", lambda email, *, client: False)
+
+    with (
+        pytest.raises(services.PortalRefused, match="Another client's portal account"),
+        TestCase.captureOnCommitCallbacks(execute=True),
+    ):
+        services.invite(client=client_with_email, by=therapist)
+
+    assert not ClientAccount.objects.filter(client=client_with_email).exists()
+    assert not AuditEvent.objects.filter(object_type="portal.clientaccount").exists()
+    assert mail.outbox == []
+
+
+def test_the_same_email_on_another_clients_account_is_refused_on_the_page(
+    as_user, client_with_email, therapist, site
+):
+    from ipt.courses.tests.factories import open_course
+
+    other = open_course(therapist=therapist, site=site).client
+    portal_account(other, email="alex.shaw@example.com")
+
+    response = _invite(as_user(therapist), client_with_email)
+
+    assert response.status_code == 422
+    assert "portal account uses this email address" in response.content.decode()
+    assert not ClientAccount.objects.filter(client=client_with_email).exists()
+
+
+def test_a_second_first_invitation_finds_the_first_ones_account(client_with_email, therapist):
+    from ipt.clients.models import Client
+    from ipt.portal import services
+
+    stale = Client.objects.get(pk=client_with_email.pk)  # loaded before the first was saved
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        first = services.invite(client=client_with_email, by=therapist)
+        second = services.invite(client=stale, by=therapist)
+
+    assert ClientAccount.objects.filter(client=client_with_email).count() == 1
+    assert second.invitation.account == first.invitation.account
+    first.invitation.refresh_from_db()
+    assert first.invitation.revoked_at is not None
+    assert len(mail.outbox) == 2

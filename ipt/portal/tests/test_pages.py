@@ -234,3 +234,42 @@ def test_the_appointments_page_reads_the_same_number_of_queries_however_many(por
     for days in (8, 15, 22):
         add_appointment(course, attendance="", starts_at=timezone.now() + dt.timedelta(days=days))
     assert queries() == few
+
+
+def test_asking_twice_with_a_double_click_keeps_one_request(portal, upcoming):
+    url = reverse("portal:change_appointment", args=[upcoming.pk])
+    first = portal.post(url, {"kind": "cancel", "reason": "Work"})
+    again = portal.post(url, {"kind": "cancel", "reason": "Work"})
+
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == reverse("portal:appointments")
+    assert AppointmentRequest.objects.count() == 1
+    assert AuditEvent.objects.filter(object_type="portal.appointmentrequest").count() == 1
+
+
+def test_asking_again_gives_back_the_open_request(course, upcoming):
+    from ipt.portal import services
+
+    first = services.ask_to_change(
+        client=course.client, appointment=upcoming, kind="cancel", reason="Work"
+    )
+    again = services.ask_to_change(
+        client=course.client, appointment=upcoming, kind="rebook", reason="Another reason"
+    )
+    assert again == first and again.kind == "cancel"
+
+
+def test_a_calendar_file_is_not_kept_by_the_browser(portal, upcoming):
+    response = portal.get(reverse("portal:appointment_ics", args=[upcoming.pk]))
+    assert response["Cache-Control"] == "private, no-store"
+    assert b"STATUS:CANCELLED" not in response.content
+
+
+@pytest.mark.parametrize("code", ["2", "4"])
+def test_a_cancelled_appointments_calendar_file_says_it_is_cancelled(portal, upcoming, code):
+    upcoming.attendance, upcoming.recorded_at = code, timezone.now()
+    upcoming.save(update_fields=["attendance", "recorded_at"])
+    response = portal.get(reverse("portal:appointment_ics", args=[upcoming.pk]))
+    assert response.status_code == 200
+    assert b"STATUS:CANCELLED" in response.content
+    assert response["Cache-Control"] == "private, no-store"

@@ -43,14 +43,14 @@ def client_record(course):
 
 @pytest.fixture
 def book(course, client_record, django_capture_on_commit_callbacks):
-    """`book(starts_at)` books a telephone session through the appointments services, running
+    """`book(starts_at, kind)` books a telephone session through the appointments services, running
     what happens on commit (the reminders hook)."""
 
-    def _book(starts_at=NEXT_WEEK, **extra):
+    def _book(starts_at=NEXT_WEEK, kind="treatment", **extra):
         with django_capture_on_commit_callbacks(execute=True):
             return appointments.book(
                 course=course,
-                kind="treatment",
+                kind=kind,
                 starts_at=starts_at,
                 minutes=50,
                 medium=Medium.TELEPHONE,

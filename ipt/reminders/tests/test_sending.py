@@ -213,3 +213,21 @@ def test_no_message_holds_clinical_details(book, homework, course, now, fake_sms
         assert referral_reason not in body and "bereavement" not in body
         assert course.client.family_name not in body
         assert "Tessa" not in body
+
+
+def test_a_message_goes_under_the_name_the_service_chose(book, now, service, manager):
+    services.update_settings(service=service, by=manager, sender_name="Northshire Health")
+    message = _message(book())
+    now.move_to(TWO_DAYS_BEFORE, tick=False)
+    send_message.call(message.pk)
+    [email] = mail.outbox
+    assert email.from_email == "Northshire Health <no-reply@localhost>"
+    assert "You have an appointment with Northshire Health on Monday 9 March 2026" in email.body
+    assert service.name not in email.body and service.name not in email.from_email
+
+
+def test_a_message_goes_under_the_services_name_by_default(book, now, service):
+    message = _message(book())
+    now.move_to(TWO_DAYS_BEFORE, tick=False)
+    send_message.call(message.pk)
+    assert mail.outbox[0].from_email == f"{service.name} <no-reply@localhost>"

@@ -2,12 +2,14 @@
 calendar feed. Each has a happy path, a read-only or wrong role, and an outsider (404)."""
 
 import datetime as dt
+import re
 
 import icalendar
 import pytest
 from django.test import Client as HttpClient
 from django.urls import reverse
 
+from ipt.accounts import services as accounts
 from ipt.core.models import AuditEvent
 from ipt.courses.tests.factories import add_appointment
 from ipt.reminders import services
@@ -149,6 +151,27 @@ class TestSettings:
     def test_a_therapist_gets_404(self, as_user, therapist):
         assert as_user(therapist).get(reverse("reminders:settings")).status_code == 404
 
+    def test_a_manager_sets_a_neutral_name_for_messages(self, as_user, manager, service):
+        http = as_user(manager)
+        page = http.get(reverse("reminders:settings")).content.decode()
+        assert "Name used in messages (optional)" in page
+        assert "Someone else may see a client&#39;s messages on a shared phone" in page
+        http.post(reverse("reminders:settings"), self._data(sender_name="Northshire Health"))
+        assert services.settings_for(service).sender_name == "Northshire Health"
+        event = AuditEvent.objects.get(object_type="reminders.remindersettings")
+        assert event.changes["sender_name"] == ["", "Northshire Health"]
+        page = http.get(reverse("reminders:settings")).content.decode()
+        assert 'value="Northshire Health"' in page
+
+    def test_a_name_too_long_is_shown_with_422(self, as_user, manager):
+        response = as_user(manager).post(
+            reverse("reminders:settings"), self._data(sender_name="x" * 61)
+        )
+        assert response.status_code == 422
+        assert "The name used in messages must be 60 characters or fewer" in (
+            response.content.decode()
+        )
+
     def test_an_outsider_changes_only_their_own_service(self, as_user, outsider, service):
         as_user(outsider).post(reverse("reminders:settings"), self._data(appointment_2h_hours="5"))
         assert services.settings_for(service).appointment_2h_hours == 2
@@ -200,6 +223,11 @@ class TestCalendarFeed:
         ]
         client = course.client
         assert events[0]["summary"] == f"{client.given_name[0]}{client.family_name[0]} – telephone"
+        first = course.appointments.get(starts_at=before_change)
+        assert str(events[0]["description"]) == (
+            "Open in the service: http://127.0.0.1:8000"
+            + reverse("appointments:detail", kwargs={"pk": first.pk})
+        )
         text = response.content.decode()
         assert course.client.given_name not in text and course.client.family_name not in text
         assert course.referral.reason not in text
@@ -220,6 +248,44 @@ class TestCalendarFeed:
         new = self._create(http).removeprefix("http://127.0.0.1:8000")
         assert HttpClient().get(old).status_code == 404
         assert HttpClient().get(new).status_code == 200
+
+    def test_the_calendar_is_called_appointments_and_says_nothing_of_therapy(
+        self, as_user, therapist, course
+    ):
+        add_appointment(course, attendance="", starts_at=NEXT_WEEK)
+        url = self._create(as_user(therapist))
+        response = HttpClient().get(url.removeprefix("http://127.0.0.1:8000"))
+        calendar = icalendar.Calendar.from_ical(response.content)
+        assert str(calendar["x-wr-calname"]) == "Appointments"
+        words = set(re.findall(r"[a-z]+", response.content.decode().lower()))
+        assert not words & {"ipt", "therapy", "therapist", "interpersonal", "psychotherapy"}
+
+    def test_a_deactivated_therapists_address_answers_404(self, as_user, therapist, administrator):
+        path = self._create(as_user(therapist)).removeprefix("http://127.0.0.1:8000")
+        self._set_active(therapist, administrator, active=False)
+        assert HttpClient().get(path).status_code == 404
+        self._set_active(therapist, administrator, active=True)
+        assert HttpClient().get(path).status_code == 200
+
+    def test_someone_no_longer_a_therapist_has_no_feed(self, as_user, therapist, administrator):
+        path = self._create(as_user(therapist)).removeprefix("http://127.0.0.1:8000")
+        self._set_active(therapist, administrator, active=True, roles=["supervisor"])
+        assert HttpClient().get(path).status_code == 404
+
+    def _set_active(self, user, by, *, active, roles=("therapist",)):
+        """Change the account in staff management, as an administrator does."""
+        user.refresh_from_db()
+        accounts.update_staff(
+            user=user,
+            by=by,
+            first_name=user.first_name,
+            last_name=user.last_name,
+            email=user.email,
+            roles=roles,
+            sites=list(user.sites.all()),
+            supervisors=list(user.supervisors.all()),
+            is_active=active,
+        )
 
     def test_a_made_up_token_answers_404(self, db):
         path = reverse("reminders:feed", kwargs={"token": "not-a-real-token"})

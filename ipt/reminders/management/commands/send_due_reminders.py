@@ -1,4 +1,5 @@
-"""Send every reminder that is due and unsent, and schedule homework nudges that have come due.
+"""Send every reminder that is due and unsent, schedule homework nudges that have come due, and
+schedule the reminders of upcoming appointments that are missing them (a lost scheduling).
 
 The worker (`manage.py db_worker`) sends each message on time. Running this from a timer as well
 (every few minutes) is the safety net should a queued task ever be lost.
@@ -10,7 +11,10 @@ from ipt.reminders import services
 
 
 class Command(BaseCommand):
-    help = "Send reminders that are due and unsent, and schedule due homework nudges."
+    help = (
+        "Send reminders that are due and unsent, schedule due homework nudges, and schedule "
+        "missing reminders of upcoming appointments."
+    )
 
     def handle(self, *args, **options):
         counts = services.send_due()

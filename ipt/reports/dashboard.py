@@ -1,0 +1,272 @@
+"""The service dashboard's figures, each aggregated in the database from referrals, appointments
+and the per-course outcome summaries (never from the scores themselves)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from ipt.appointments.models import Appointment
+from ipt.clients.models import Referral
+from ipt.clients.models.referrals import OPEN_STATUSES
+from ipt.courses.rules import ATTENDED_CODES
+from ipt.measures import outcomes
+
+from .models import OutcomeSummary
+
+SIX_WEEKS = 42
+EIGHTEEN_WEEKS = 126
+DID_NOT_ATTEND = ("3", "7")  # did not attend; arrived late and could not be seen
+CANCELLED = ("2", "4")
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the dashboard counts: one service, a period (inclusive dates) and optional narrowing."""
+
+    service_id: int
+    start: dt.date
+    end: dt.date
+    site_id: int | None = None
+    therapist_id: int | None = None
+    problem_descriptor: str = ""
+    variant_id: int | None = None
+    medium: str = ""
+
+    @property
+    def starts_at(self) -> dt.datetime:
+        return _midnight(self.start)
+
+    @property
+    def ends_before(self) -> dt.datetime:
+        return _midnight(self.end + dt.timedelta(days=1))
+
+
+def _midnight(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """How many, with the median and the 90th percentile (nearest rank) in days."""
+
+    count: int
+    median: float | None
+    p90: int | None
+    within_6_weeks: int | None = None
+    within_18_weeks: int | None = None
+
+
+def summaries(f: Filters) -> QuerySet[OutcomeSummary]:
+    """The service's course summaries narrowed by every filter except the period."""
+    found = OutcomeSummary.objects.filter(service_id=f.service_id)
+    if f.site_id:
+        found = found.filter(site_id=f.site_id)
+    if f.therapist_id:
+        found = found.filter(therapist_id=f.therapist_id)
+    if f.problem_descriptor:
+        found = found.filter(problem_descriptor=f.problem_descriptor)
+    if f.variant_id:
+        found = found.filter(variant_id=f.variant_id)
+    if f.medium:
+        found = found.filter(medium=f.medium)
+    return found
+
+
+def _referrals(f: Filters) -> QuerySet[Referral]:
+    found = Referral.objects.filter(service_id=f.service_id)
+    if f.site_id:
+        found = found.filter(site_id=f.site_id)
+    if f.therapist_id:
+        found = found.filter(allocated_therapist_id=f.therapist_id)
+    if f.problem_descriptor:
+        found = found.filter(problem_descriptor=f.problem_descriptor)
+    if f.variant_id:
+        found = found.filter(course__variant_id=f.variant_id)
+    if f.medium:
+        found = found.filter(course__outcome_summary__medium=f.medium)
+    return found
+
+
+def _appointments(f: Filters) -> QuerySet[Appointment]:
+    found = Appointment.objects.filter(
+        course__service_id=f.service_id, starts_at__gte=f.starts_at, starts_at__lt=f.ends_before
+    )
+    if f.site_id:
+        found = found.filter(course__referral__site_id=f.site_id)
+    if f.therapist_id:
+        found = found.filter(therapist_id=f.therapist_id)
+    if f.problem_descriptor:
+        found = found.filter(course__referral__problem_descriptor=f.problem_descriptor)
+    if f.variant_id:
+        found = found.filter(course__variant_id=f.variant_id)
+    if f.medium:
+        found = found.filter(medium=f.medium)
+    return found
+
+
+def referrals_by_month(f: Filters) -> list[tuple[dt.date, int]]:
+    """Referrals received in each month of the period, months without any included."""
+    counts = {
+        row["month"]: row["n"]
+        for row in _referrals(f)
+        .filter(received_on__gte=f.start, received_on__lte=f.end)
+        .annotate(month=TruncMonth("received_on"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    }
+    months, month = [], f.start.replace(day=1)
+    while month <= f.end:
+        months.append((month, counts.get(month, 0)))
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def _ranked(values: QuerySet, count: int) -> tuple[float | None, int | None]:
+    """The median and the 90th percentile (nearest rank) of `values`, a query of one ordered
+    column, read at their positions in two queries."""
+    if count == 0:
+        return None, None
+    low, high = (count - 1) // 2, count // 2
+    middle = list(values[low : high + 1])
+    median = (middle[0] + middle[-1]) / 2
+    p90 = values[math.ceil(0.9 * count) - 1]
+    return median, p90
+
+
+def waiting_now(f: Filters, today: dt.date) -> Distribution:
+    """Open referrals not yet seen (no course, or a course still open with no attended
+    appointment), with how long they have waited so far."""
+    waiting = (
+        _referrals(f)
+        .filter(status__in=OPEN_STATUSES)
+        .filter(
+            Q(course__isnull=True)
+            | Q(course__ended_on__isnull=True, course__outcome_summary__first_seen_on__isnull=True)
+        )
+    )
+    count = waiting.count()
+    received = waiting.order_by("-received_on").values_list("received_on", flat=True)
+    if count == 0:
+        return Distribution(0, None, None)
+    low, high = (count - 1) // 2, count // 2
+    middle = [(today - day).days for day in received[low : high + 1]]
+    p90 = (today - received[math.ceil(0.9 * count) - 1]).days
+    return Distribution(count, (middle[0] + middle[-1]) / 2, p90)
+
+
+def waits(f: Filters, field: str) -> Distribution:
+    """Waits from referral to the first attended appointment (`field` "assessment") or the first
+    attended treatment appointment ("treatment"), for courses reaching it in the period."""
+    seen_on = {"assessment": "first_seen_on", "treatment": "first_treatment_on"}[field]
+    days = f"{field}_wait_days"
+    reached = summaries(f).filter(**{f"{seen_on}__gte": f.start, f"{seen_on}__lte": f.end})
+    totals = reached.aggregate(
+        n=Count("pk"),
+        six=Count("pk", filter=Q(**{f"{days}__lte": SIX_WEEKS})),
+        eighteen=Count("pk", filter=Q(**{f"{days}__lte": EIGHTEEN_WEEKS})),
+    )
+    median, p90 = _ranked(reached.order_by(days).values_list(days, flat=True), totals["n"])
+    return Distribution(totals["n"], median, p90, totals["six"], totals["eighteen"])
+
+
+@dataclass(frozen=True)
+class Caseload:
+    therapist: str
+    assessment: int
+    treatment: int
+
+    @property
+    def total(self) -> int:
+        return self.assessment + self.treatment
+
+
+def caseloads(f: Filters) -> list[Caseload]:
+    """Open courses now, by therapist and status."""
+    rows = (
+        summaries(f)
+        .filter(ended_on__isnull=True)
+        .values("therapist_id", "therapist__first_name", "therapist__last_name")
+        .annotate(
+            assessment=Count("pk", filter=Q(status="assessment")),
+            treatment=Count("pk", filter=Q(status="treatment")),
+        )
+        .order_by("therapist__last_name", "therapist__first_name", "therapist_id")
+    )
+    return [
+        Caseload(
+            therapist=f"{row['therapist__first_name']} {row['therapist__last_name']}".strip(),
+            assessment=row["assessment"],
+            treatment=row["treatment"],
+        )
+        for row in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Attendance:
+    booked: int
+    attended: int
+    did_not_attend: int
+    cancelled: int
+    not_recorded: int
+
+    @property
+    def expected(self) -> int:
+        """Appointments that were to go ahead and were recorded: attended or missed."""
+        return self.attended + self.did_not_attend
+
+    @property
+    def attendance_rate(self) -> outcomes.Rate:
+        return outcomes.Rate(self.attended, self.expected)
+
+    @property
+    def dna_rate(self) -> outcomes.Rate:
+        return outcomes.Rate(self.did_not_attend, self.expected)
+
+
+def attendance(f: Filters) -> Attendance:
+    """Appointments in the period by what happened (NHS attendance codes)."""
+    totals = _appointments(f).aggregate(
+        booked=Count("pk"),
+        attended=Count("pk", filter=Q(attendance__in=sorted(ATTENDED_CODES))),
+        did_not_attend=Count("pk", filter=Q(attendance__in=DID_NOT_ATTEND)),
+        cancelled=Count("pk", filter=Q(attendance__in=CANCELLED)),
+        not_recorded=Count("pk", filter=Q(attendance="")),
+    )
+    return Attendance(**totals)
+
+
+def rates_of(found: QuerySet[OutcomeSummary]) -> outcomes.Rates:
+    """`outcomes.rates` counted in the database over stored summaries: the same numerators and
+    denominators (§7.2), in one query."""
+    t = found.filter(finished=True).aggregate(
+        finished=Count("pk"),
+        not_at_caseness=Count("pk", filter=Q(not_at_caseness=True)),
+        unpaired=Count("pk", filter=Q(paired=False)),
+        recovered=Count("pk", filter=Q(recovered=True)),
+        reliable_recovery=Count("pk", filter=Q(reliable_recovery=True)),
+        reliable_improvement=Count("pk", filter=Q(reliable_improvement=True)),
+        reliable_deterioration=Count("pk", filter=Q(reliable_deterioration=True)),
+    )
+    at_caseness = t["finished"] - t["not_at_caseness"]
+    return outcomes.Rates(
+        finished=t["finished"],
+        not_at_caseness=t["not_at_caseness"],
+        unpaired=t["unpaired"],
+        recovery=outcomes.Rate(t["recovered"], at_caseness),
+        reliable_recovery=outcomes.Rate(t["reliable_recovery"], at_caseness),
+        reliable_improvement=outcomes.Rate(t["reliable_improvement"], t["finished"]),
+        reliable_deterioration=outcomes.Rate(t["reliable_deterioration"], t["finished"]),
+    )
+
+
+def finished_rates(f: Filters) -> outcomes.Rates:
+    """Outcome rates of courses that ended in the period as finished courses of treatment."""
+    return rates_of(summaries(f).filter(ended_on__gte=f.start, ended_on__lte=f.end))
