@@ -7,6 +7,11 @@ from django.db import models
 from django.utils import timezone
 
 
+class SupervisionNoteQuerySet(models.QuerySet):
+    def delete(self):
+        raise ValueError("Supervision notes are append-only; add a new note")
+
+
 class SupervisionNote(models.Model):
     """One discussion of a case in supervision: when it was discussed, who wrote it, what was
     said. Never changed or deleted: a later discussion is a new note."""
@@ -18,6 +23,8 @@ class SupervisionNote(models.Model):
     discussed_on = models.DateField("date discussed")
     text = models.TextField()
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SupervisionNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["-discussed_on", "-created_at", "-pk"]

@@ -1,5 +1,6 @@
-"""Supervision notes, append-only in the database too: an UPDATE or DELETE is refused by a
-trigger (the model refuses them as well)."""
+"""Supervision notes, append-only in the database too: a trigger refuses UPDATE on SQLite and
+PostgreSQL, and DELETE on PostgreSQL (the production database), whose test flush uses TRUNCATE.
+SQLite's flush deletes row by row, so there the model and its queryset refuse deletion."""
 
 import django.db.models.deletion
 import django.utils.timezone
@@ -10,12 +11,9 @@ MESSAGE = "supervision notes are append-only; add a new note"
 SQLITE_UP = [
     f"CREATE TRIGGER supervision_note_no_{event.lower()} BEFORE {event} ON "
     f"supervision_supervisionnote BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;"
-    for event in ("UPDATE", "DELETE")
+    for event in ("UPDATE",)
 ]
-SQLITE_DOWN = [
-    "DROP TRIGGER IF EXISTS supervision_note_no_update;",
-    "DROP TRIGGER IF EXISTS supervision_note_no_delete;",
-]
+SQLITE_DOWN = ["DROP TRIGGER IF EXISTS supervision_note_no_update;"]
 POSTGRES_UP = [
     f"""
 CREATE OR REPLACE FUNCTION supervision_note_refuse_change() RETURNS trigger AS $$
