@@ -58,6 +58,11 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     return _plain({name: getattr(instance, name) for name in fields})
 
 
+def client_actor(client) -> str:
+    """How the audit log names a client acting for themselves in the portal ("client 1042")."""
+    return f"client {client.reference}"
+
+
 def record(
     *,
     by,

@@ -34,10 +34,6 @@ class DiaryRefused(Refused):
     """A diary write the rules refuse."""
 
 
-def _actor_label(client: Client) -> str:
-    return f"client {client.reference}"
-
-
 def current_course(client: Client) -> Course | None:
     """The client's open course, newest first; None if they have none open."""
     return client.courses.open().order_by("-opened_on", "-pk").first()
@@ -105,7 +101,7 @@ def add_entry(
     )
     audit.record(
         by=None,
-        actor_label=_actor_label(by),
+        actor_label=audit.client_actor(by),
         action=audit.Action.CREATE,
         obj=entry,
         client_id=by.pk,
@@ -150,7 +146,7 @@ def change_entry(
     current.save(update_fields=[*ENTRY_FIELDS, "updated_at"])
     audit.record(
         by=None,
-        actor_label=_actor_label(by),
+        actor_label=audit.client_actor(by),
         action=audit.Action.UPDATE,
         obj=current,
         client_id=by.pk,

@@ -56,10 +56,6 @@ class DraftRefused(ValueError):
     """A portal questionnaire write the rules refuse; the message can be shown as it is."""
 
 
-def actor_label(client: Client) -> str:
-    return f"client {client.reference}"
-
-
 def open_appointments(appointments: QuerySet[Appointment], now: dt.datetime | None = None):
     """Of these appointments (the client's own), those whose questionnaires are open now."""
     now = now or timezone.now()
@@ -242,7 +238,7 @@ def save_answer(
         )
     audit.record(
         by=None,
-        actor_label=actor_label(by),
+        actor_label=audit.client_actor(by),
         action=action,
         obj=draft,
         client_id=by.pk,
@@ -271,7 +267,7 @@ def submit(*, appointment: Appointment, instrument_code: str, by: Client) -> Res
     existing = response_of(current, instrument.code)
     if existing is not None:
         if draft is not None:
-            _pass_on(existing, instrument, draft, actor_label=actor_label(by))
+            _pass_on(existing, instrument, draft, actor_label=audit.client_actor(by))
         return existing
     if draft is None:
         raise DraftRefused(f"Answer the questions of the {instrument.name} first")
@@ -288,7 +284,7 @@ def submit(*, appointment: Appointment, instrument_code: str, by: Client) -> Res
                 entry_mode=EntryMode.CLIENT_ONLINE,
                 by=None,
                 effective_at=now,
-                actor_label=actor_label(by),
+                actor_label=audit.client_actor(by),
             )
     except IntegrityError:
         # Another request stored it first (the database allows one per appointment).
@@ -296,7 +292,7 @@ def submit(*, appointment: Appointment, instrument_code: str, by: Client) -> Res
         if found is None:
             raise
         return found
-    _alert_changed_back(response, instrument, draft, actor_label=actor_label(by))
+    _alert_changed_back(response, instrument, draft, actor_label=audit.client_actor(by))
     draft.delete()
     return response
 

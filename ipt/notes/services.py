@@ -380,7 +380,7 @@ def record_client_homework(
     label = HomeworkOutcome(current.client_outcome).label.lower()
     audit.record(
         by=None,
-        actor_label=f"client {client.reference}",
+        actor_label=audit.client_actor(client),
         action=audit.Action.UPDATE,
         obj=current,
         client_id=client.pk,

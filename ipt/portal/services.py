@@ -56,11 +56,6 @@ class PortalRefused(ValueError):
         self.field = field
 
 
-def actor_label(client: Client) -> str:
-    """How the audit log names a client acting for themselves."""
-    return f"client {client.reference}"
-
-
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -284,7 +279,7 @@ def accept_invitation(*, token: str, password: str) -> ClientAccount:
     invitation.save(update_fields=["used_at"])
     audit.record(
         by=None,
-        actor_label=actor_label(account.client),
+        actor_label=audit.client_actor(account.client),
         action=audit.Action.UPDATE,
         obj=account,
         client_id=account.client_id,
@@ -359,7 +354,7 @@ def sign_in(*, email: str, password: str) -> SignInResult:
         account.save(update_fields=["failed_attempts", "locked_until", "last_sign_in_at"])
         audit.record(
             by=None,
-            actor_label=actor_label(account.client),
+            actor_label=audit.client_actor(account.client),
             action=audit.Action.SIGN_IN,
             obj=account,
             client_id=account.client_id,
@@ -382,7 +377,7 @@ def _failed(account: ClientAccount, now: dt.datetime) -> SignInResult:
     account.save(update_fields=["failed_attempts", "locked_until"])
     audit.record(
         by=None,
-        actor_label=actor_label(account.client),
+        actor_label=audit.client_actor(account.client),
         action=audit.Action.UPDATE,
         obj=account,
         client_id=account.client_id,
@@ -396,7 +391,7 @@ def sign_out(*, account: ClientAccount, reason: str = "") -> None:
     """Record that a client left the portal (the view clears the session)."""
     audit.record(
         by=None,
-        actor_label=actor_label(account.client),
+        actor_label=audit.client_actor(account.client),
         action=audit.Action.SIGN_OUT,
         obj=account,
         client_id=account.client_id,
@@ -499,7 +494,7 @@ def reset_password(*, account: ClientAccount, token: str, password: str) -> Clie
     account.save(update_fields=["password", "last_sign_in_at", "failed_attempts", "locked_until"])
     audit.record(
         by=None,
-        actor_label=actor_label(account.client),
+        actor_label=audit.client_actor(account.client),
         action=audit.Action.UPDATE,
         obj=account,
         client_id=account.client_id,
@@ -537,7 +532,7 @@ def ask_to_change(
     )
     audit.record(
         by=None,
-        actor_label=actor_label(client),
+        actor_label=audit.client_actor(client),
         action=audit.Action.CREATE,
         obj=request,
         client_id=client.pk,
