@@ -81,6 +81,13 @@ def _area_name(course: Course, code: str) -> str:
     return queries.problem_area_label(course.service, code)
 
 
+def _refresh_summary(course_id: int) -> None:
+    """The reports count courses by their primary area: bring the course's summary up to date."""
+    from ipt.reports.summaries import refresh_on_commit
+
+    refresh_on_commit(course_id)
+
+
 def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
@@ -242,6 +249,8 @@ def set_problem_area(
                 client_id=course.client_id,
                 why=f": the {rank_label} is no longer {_area_name(course, old_area)}",
             )
+    if rank == Rank.PRIMARY:
+        _refresh_summary(course.pk)
     if area == ProblemArea.ROLE_DISPUTE and dispute_stage and dispute_stage != focus.dispute_stage:
         change_dispute_stage(
             focus_area=focus, stage=dispute_stage, changed_on=timezone.localdate(), by=by

@@ -50,6 +50,9 @@ from ipt.core import audit
 from ipt.courses.models import Course, CourseStatusChange, TherapyVariant, TreatmentContract
 from ipt.courses.rules import ATTENDED_CODES, ContractTerms, phase_for
 from ipt.courses.variants import DEFAULT_VARIANTS
+from ipt.diaries.models import DiaryEntry
+from ipt.formulations.areas import DisputeStage, ProblemArea
+from ipt.formulations.models import FocusArea, Rank
 from ipt.measures import instruments
 from ipt.measures.models import EntryMode, Response, RiskAlert
 from ipt.measures.presenters import incomplete_reason
@@ -60,6 +63,44 @@ YEARS = 5
 BATCH = 2000  # referrals written per transaction
 HOURS = (9, 10, 11, 12, 13, 14, 15, 16, 17)  # each therapist's weekly slots, Monday to Friday
 INSTRUMENTS = ("PHQ9", "GAD7", "WSAS")
+# Illustrative shares of the primary IPT problem area (ours, not from a source): transitions and
+# disputes are the usual foci in services; grief and interpersonal deficits less often.
+IPT_AREAS = {
+    ProblemArea.ROLE_TRANSITION: 0.35,
+    ProblemArea.ROLE_DISPUTE: 0.30,
+    ProblemArea.GRIEF: 0.20,
+    ProblemArea.DEFICITS: 0.15,
+}
+AREA_DETAILS: dict[str, dict] = {
+    ProblemArea.GRIEF: {"deceased": "Their mother", "inventory_person": "Mother"},
+    ProblemArea.ROLE_DISPUTE: {"dispute_with": "Partner"},
+    ProblemArea.ROLE_TRANSITION: {"from_role": "Working full time", "to_role": "Redundancy"},
+    ProblemArea.DEFICITS: {"to_build": "Friendships outside the family"},
+}
+DIARY_SHARE = 0.25  # courses whose client keeps a diary in the portal
+DIARY_EVENTS = (
+    ("Argument about the washing up", "Partner", "Angry, then guilty"),
+    ("Phoned my sister for the first time in weeks", "Sister", "Nervous, then relieved"),
+    ("Stayed in all day", "", "Flat"),
+    ("Lunch with a colleague", "Colleague", "Calmer than I expected"),
+    ("Visited the grave", "", "Sad"),
+    ("Said no to extra work", "Manager", "Worried, a bit proud"),
+    ("Walk in the park with a friend", "Friend", "Lighter"),
+)
+# Every model written in bulk, parents before children.
+WRITTEN = (
+    Client,
+    Referral,
+    ReferralStatusChange,
+    Course,
+    TreatmentContract,
+    CourseStatusChange,
+    Appointment,
+    Response,
+    RiskAlert,
+    FocusArea,
+    DiaryEntry,
+)
 
 
 class SyntheticRefused(Exception):
@@ -710,37 +751,15 @@ class _Writer:
         self.admins = admins
         self.rooms = rooms
         self.report = report
-        self.ids = _Ids(
-            Client,
-            Referral,
-            ReferralStatusChange,
-            Course,
-            TreatmentContract,
-            CourseStatusChange,
-            Appointment,
-            Response,
-            RiskAlert,
-        )
+        self.ids = _Ids(*WRITTEN)
+        self.area = _Chooser(IPT_AREAS)
         self.client_ids: list[int] = []  # by referral index of the client's first referral
         self.instruments = {code: instruments.get(code) for code in INSTRUMENTS}
         self.entry_mode = _Chooser(size.entry_modes)
         self.tables = {model_class: _Table(model_class) for model_class in self.ids.next}
 
     def write(self, referrals: Sequence[_Referral], offset: int) -> None:
-        rows: dict[type[models.Model], list[dict]] = {
-            m: []
-            for m in (
-                Client,
-                Referral,
-                ReferralStatusChange,
-                Course,
-                TreatmentContract,
-                CourseStatusChange,
-                Appointment,
-                Response,
-                RiskAlert,
-            )
-        }
+        rows: dict[type[models.Model], list[dict]] = {m: [] for m in WRITTEN}
         for n, referral in enumerate(referrals, start=offset):
             self._referral(n, referral, rows)
         with transaction.atomic(), connection.cursor() as cursor:
@@ -895,6 +914,7 @@ class _Writer:
         ]
         attended = 0
         first_attended_at: dt.datetime | None = None
+        attended_days: list[dt.date] = []  # treatment sessions attended, by session number - 1
         for kind, day, code, minutes in appointments:
             starts_at = _at(day, plan.hour)
             ends_at = starts_at + dt.timedelta(minutes=minutes)
@@ -905,6 +925,7 @@ class _Writer:
                 attended += 1
                 session = attended
                 first_attended_at = first_attended_at or ends_at
+                attended_days.append(day)
             appointment_id = self.ids.take(Appointment)
             carer = variant.carer_joins and session in (
                 1,
@@ -940,6 +961,12 @@ class _Writer:
                 self._responses(
                     rng, plan, client_id, pk, appointment_id, session, phase, starts_at, rows
                 )
+        if (
+            len(attended_days) >= terms.initial_last
+        ):  # the focus is agreed by the initial phase's end
+            self._focus_area(pk, plan, attended_days[terms.initial_last - 1], rng, rows)
+        if len(attended_days) >= 2 and rng.random() < DIARY_SHARE:
+            self._diary(pk, client_id, plan, attended_days, rng, rows)
         status_name, reasons = END_REASONS[plan.ending]
         end_day = plan.sessions[-1][0] if plan.sessions else plan.assessment_day + dt.timedelta(7)
         ended = end_day < self.today
@@ -988,6 +1015,51 @@ class _Writer:
                     changed_at=at,
                 )
             )
+
+    def _focus_area(self, course_id: int, plan: _Course, on: dt.date, rng, rows) -> None:
+        area = self.area(rng)
+        details = dict(AREA_DETAILS[area])
+        if area == ProblemArea.ROLE_DISPUTE:
+            details["dispute_stage"] = rng.choice(list(DisputeStage))
+        rows[FocusArea].append(
+            dict(
+                pk=self.ids.take(FocusArea),
+                course_id=course_id,
+                rank=Rank.PRIMARY,
+                area=area,
+                chosen_on=on,
+                created_at=_at(on, plan.hour, 50),
+                created_by=plan.therapist,
+                **details,
+            )
+        )
+
+    def _diary(self, course_id, client_id, plan: _Course, days: list[dt.date], rng, rows) -> None:
+        """Entries on about two days a week from the first session to the last attended one
+        (or today), the mood following the course's PHQ-9 trajectory."""
+        _, phq_span, _, _ = plan.trajectory
+        planned = plan.variant.planned_sessions
+        day, last = days[0], min(days[-1], self.today)
+        while day <= last:
+            session = bisect.bisect_right(days, day)  # sessions attended by this day
+            phq = _score(phq_span, session, planned, rng, 27)
+            what, who, feelings = rng.choice(DIARY_EVENTS)
+            written = _at(day, 20, rng.randrange(60))
+            rows[DiaryEntry].append(
+                dict(
+                    pk=self.ids.take(DiaryEntry),
+                    client_id=client_id,
+                    course_id=course_id,
+                    happened_on=day,
+                    what_happened=what,
+                    who_with=who,
+                    feelings=feelings,
+                    mood=_clamp(10 - phq / 2.7 + rng.gauss(0, 1), 0, 10),
+                    created_at=written,
+                    updated_at=written,
+                )
+            )
+            day += dt.timedelta(days=rng.choice((2, 3, 4)))
 
     def _where(self, plan: _Course, site: Site) -> dict:
         if plan.medium == "face_to_face":
@@ -1105,18 +1177,7 @@ def _batches(items: Sequence, size: int) -> Iterator[tuple[int, Sequence]]:
 
 def _reset_sequences() -> None:
     """PostgreSQL sequences past the primary keys given here (SQLite follows by itself)."""
-    model_classes = [
-        Client,
-        Referral,
-        ReferralStatusChange,
-        Course,
-        TreatmentContract,
-        CourseStatusChange,
-        Appointment,
-        Response,
-        RiskAlert,
-    ]
-    statements = connection.ops.sequence_reset_sql(no_style(), model_classes)
+    statements = connection.ops.sequence_reset_sql(no_style(), list(WRITTEN))
     if statements:
         with connection.cursor() as cursor:
             for statement in statements:

@@ -19,6 +19,7 @@ from ipt.measures import outcomes
 
 from .models import OutcomeSummary
 
+NO_AREA = "none"  # the IPT problem area filter's value for "not chosen yet"
 SIX_WEEKS = 42
 EIGHTEEN_WEEKS = 126
 DID_NOT_ATTEND = ("3", "7")  # did not attend; arrived late and could not be seen
@@ -35,6 +36,8 @@ class Filters:
     site_id: int | None = None
     therapist_id: int | None = None
     problem_descriptor: str = ""
+    # A primary IPT problem area code, or NO_AREA for courses without one yet.
+    ipt_problem_area: str = ""
     variant_id: int | None = None
     medium: str = ""
 
@@ -71,11 +74,17 @@ def summaries(f: Filters) -> QuerySet[OutcomeSummary]:
         found = found.filter(therapist_id=f.therapist_id)
     if f.problem_descriptor:
         found = found.filter(problem_descriptor=f.problem_descriptor)
+    if f.ipt_problem_area:
+        found = found.filter(ipt_problem_area=_area_value(f))
     if f.variant_id:
         found = found.filter(variant_id=f.variant_id)
     if f.medium:
         found = found.filter(medium=f.medium)
     return found
+
+
+def _area_value(f: Filters) -> str:
+    return "" if f.ipt_problem_area == NO_AREA else f.ipt_problem_area
 
 
 def _referrals(f: Filters) -> QuerySet[Referral]:
@@ -86,6 +95,8 @@ def _referrals(f: Filters) -> QuerySet[Referral]:
         found = found.filter(allocated_therapist_id=f.therapist_id)
     if f.problem_descriptor:
         found = found.filter(problem_descriptor=f.problem_descriptor)
+    if f.ipt_problem_area:  # only referrals that became a course have an IPT problem area
+        found = found.filter(course__outcome_summary__ipt_problem_area=_area_value(f))
     if f.variant_id:
         found = found.filter(course__variant_id=f.variant_id)
     if f.medium:
@@ -103,6 +114,8 @@ def _appointments(f: Filters) -> QuerySet[Appointment]:
         found = found.filter(therapist_id=f.therapist_id)
     if f.problem_descriptor:
         found = found.filter(course__referral__problem_descriptor=f.problem_descriptor)
+    if f.ipt_problem_area:
+        found = found.filter(course__outcome_summary__ipt_problem_area=_area_value(f))
     if f.variant_id:
         found = found.filter(course__variant_id=f.variant_id)
     if f.medium:

@@ -35,6 +35,7 @@ from ipt.clients.models import Referral, ReferralStatus, ReferralStatusChange
 from ipt.core import audit
 from ipt.courses.models import Course, TreatmentContract
 from ipt.courses.rules import ATTENDED_CODES, OPEN_STATUSES, ContractTerms, CourseStatus
+from ipt.formulations.models import FocusArea, Rank
 from ipt.measures import outcomes
 from ipt.measures.charts import Point
 from ipt.measures.models import Response
@@ -42,7 +43,7 @@ from ipt.measures.progress import Series
 from ipt.measures.thresholds import DEFAULT, FALLBACK_ANXIETY_MEASURE, ThresholdConfig
 from ipt.organisations.models import Service
 
-CHUNK_SIZE = 500  # courses per chunk: each chunk is three queries
+CHUNK_SIZE = 500  # courses per chunk: each chunk is five queries (course, terms, areas, appointments, responses)
 
 
 class Column(NamedTuple):
@@ -138,6 +139,7 @@ COLUMNS: dict[str, tuple[Column, ...]] = {
         therapist_id integer
         therapy_variant code
         problem_descriptor code
+        ipt_problem_area code
         course_status code
         opened_on date
         ended_on date
@@ -445,6 +447,11 @@ def _course_rows(
     for chunk in _batched(courses.iterator(chunk_size=chunk_size), chunk_size):
         ids = [course.pk for course in chunk]
         terms = _latest_terms(ids)
+        areas = dict(
+            FocusArea.objects.filter(course_id__in=ids, rank=Rank.PRIMARY).values_list(
+                "course_id", "area"
+            )
+        )
         appointments = _grouped(
             Appointment.objects.filter(course_id__in=ids)
             .order_by("course_id", "starts_at", "pk")
@@ -475,7 +482,9 @@ def _course_rows(
                     "outcomes.csv",
                     (
                         *who,
-                        *_outcome_row(course, attended, course_responses, config),
+                        *_outcome_row(
+                            course, attended, course_responses, config, areas.get(course.pk)
+                        ),
                     ),
                 )
 
@@ -563,6 +572,7 @@ def _outcome_row(
     attended: int,
     responses: list[dict[str, Any]],
     config: ThresholdConfig,
+    ipt_problem_area: str | None = None,
 ) -> tuple[Any, ...]:
     series = series_from(responses)
     pairs = {code: s.pair for code, s in series.items()}
@@ -583,6 +593,7 @@ def _outcome_row(
         course.therapist_id,
         course.variant.code,
         problem,
+        ipt_problem_area,
         course.status,
         course.opened_on,
         course.ended_on,

@@ -9,9 +9,10 @@ from django import forms
 from ipt.accounts.models import User
 from ipt.appointments.models import Medium
 from ipt.clients.models import ProblemDescriptor
+from ipt.formulations.queries import problem_area_labels
 from ipt.nhsuk_forms.fields import DateField
 
-from .dashboard import Filters
+from .dashboard import NO_AREA, Filters
 
 
 def default_period(today: dt.date) -> tuple[dt.date, dt.date]:
@@ -31,10 +32,11 @@ class DashboardFilterForm(forms.Form):
     therapist = forms.ModelChoiceField(
         label="Therapist", queryset=None, required=False, empty_label="All therapists"
     )
+    ipt_problem_area = forms.ChoiceField(label="IPT problem area", required=False)
     problem_descriptor = forms.ChoiceField(
-        label="Problem area",
+        label="Presenting problem",
         required=False,
-        choices=[("", "All problem areas"), *ProblemDescriptor.choices],
+        choices=[("", "All presenting problems"), *ProblemDescriptor.choices],
     )
     variant = forms.ModelChoiceField(
         label="IPT variant", queryset=None, required=False, empty_label="All variants"
@@ -51,6 +53,11 @@ class DashboardFilterForm(forms.Form):
             service=service, is_therapist=True
         ).order_by("last_name", "first_name")
         self.fields["variant"].queryset = service.therapy_variants.order_by("name")
+        self.fields["ipt_problem_area"].choices = [
+            ("", "All IPT problem areas"),
+            *problem_area_labels(service).items(),
+            (NO_AREA, "Not chosen yet"),
+        ]
         messages = {
             "site": "Select a site from the list",
             "therapist": "Select a therapist from the list",
@@ -58,7 +65,7 @@ class DashboardFilterForm(forms.Form):
         }
         for name, message in messages.items():
             self.fields[name].error_messages["invalid_choice"] = message
-        for name in ("problem_descriptor", "medium"):
+        for name in ("ipt_problem_area", "problem_descriptor", "medium"):
             self.fields[name].error_messages["invalid_choice"] = "Select an option from the list"
 
     def clean(self):
@@ -82,6 +89,7 @@ class DashboardFilterForm(forms.Form):
             site_id=data["site"].pk if data.get("site") else None,
             therapist_id=data["therapist"].pk if data.get("therapist") else None,
             problem_descriptor=data.get("problem_descriptor") or "",
+            ipt_problem_area=data.get("ipt_problem_area") or "",
             variant_id=data["variant"].pk if data.get("variant") else None,
             medium=data.get("medium") or "",
         )

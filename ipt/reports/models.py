@@ -11,6 +11,7 @@ from django.utils import timezone
 from ipt.appointments.models import Medium
 from ipt.clients.models.referrals import ProblemDescriptor
 from ipt.courses.models import Course
+from ipt.formulations.areas import ProblemArea
 
 
 class OutcomeSummaryQuerySet(models.QuerySet):
@@ -36,6 +37,8 @@ class OutcomeSummary(models.Model):
         "courses.TherapyVariant", on_delete=models.PROTECT, related_name="+"
     )
     problem_descriptor = models.CharField(max_length=30, choices=ProblemDescriptor.choices)
+    # The primary IPT problem area of the formulation; blank until one is chosen.
+    ipt_problem_area = models.CharField(max_length=20, choices=ProblemArea.choices, blank=True)
     # The medium of most attended treatment appointments (earliest wins a tie); blank before any.
     medium = models.CharField(max_length=14, choices=Medium.choices, blank=True)
     status = models.CharField(max_length=20, choices=Course.Status.choices)

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ipt.appointments.models import Appointment
 from ipt.courses.models import Course
+from ipt.formulations.models import FocusArea, Rank
 from ipt.measures import progress
 from ipt.measures.charts import Point
 from ipt.measures.models import Response
@@ -73,7 +74,7 @@ def _local_date(moment):
 
 
 def _summaries(courses: Iterable[Course]) -> Iterator[OutcomeSummary]:
-    """Summaries of many courses in five queries, by the course page's rules."""
+    """Summaries of many courses in six queries, by the course page's rules."""
     courses = list(courses)
     ids = [c.pk for c in courses]
     appointments = Appointment.objects.filter(course_id__in=ids).attended()
@@ -107,6 +108,11 @@ def _summaries(courses: Iterable[Course]) -> Iterator[OutcomeSummary]:
         .values_list("course_id", "instrument_code", "session_number", "total")
     ):
         points[course_id].setdefault(code, []).append(Point(session=session, score=total))
+    areas = dict(
+        FocusArea.objects.filter(course_id__in=ids, rank=Rank.PRIMARY).values_list(
+            "course_id", "area"
+        )
+    )
     now = timezone.now()
     for course in courses:
         attended = treatment.get(course.pk, {}).get("n", 0)
@@ -127,6 +133,7 @@ def _summaries(courses: Iterable[Course]) -> Iterator[OutcomeSummary]:
             therapist_id=course.therapist_id,
             variant_id=course.variant_id,
             problem_descriptor=course.referral.problem_descriptor,
+            ipt_problem_area=areas.get(course.pk, ""),
             medium=medium,
             status=course.status,
             opened_on=course.opened_on,

@@ -163,3 +163,44 @@ def test_clients_can_return_with_a_second_referral(db):
         synthetic.generate(size="small", scale=0.4, seed=5, refresh=False)
     returning = Referral.objects.values("client_id").annotate(n=Count("pk")).filter(n__gt=1).count()
     assert returning > 0
+
+
+def test_courses_past_the_initial_phase_have_a_primary_problem_area(generated):
+    from ipt.formulations.models import FocusArea
+
+    for course in Course.objects.all():
+        terms = current_contract(course).terms
+        attended = course.appointments.treatment().attended().order_by("starts_at")
+        areas = list(FocusArea.objects.filter(course=course))
+        if attended.count() >= terms.initial_last:
+            assert [a.rank for a in areas] == ["primary"]
+            assert areas[0].chosen_on == attended[terms.initial_last - 1].starts_at.date()
+        else:
+            assert areas == []
+    chosen = set(FocusArea.objects.values_list("area", flat=True))
+    assert {"grief", "role_dispute", "role_transition"} <= chosen
+
+
+def test_diaries_fall_within_treatment_and_follow_the_mood(db):
+    from ipt.diaries.models import DiaryEntry
+
+    with time_machine.travel(NOW, tick=False):
+        synthetic.generate(size="small", scale=0.2, seed=11, refresh=False)
+    entries = DiaryEntry.objects.select_related("course")
+    assert entries.count() > 100
+    for entry in entries[:300]:
+        sessions = entry.course.appointments.treatment().attended().order_by("starts_at")
+        assert sessions.first().starts_at.date() <= entry.happened_on <= NOW.date()
+        assert entry.happened_on <= sessions.last().starts_at.date()
+        assert entry.client_id == entry.course.client_id
+        assert 0 <= entry.mood <= 10
+    # Mood in the diary tracks the questionnaires: better late in improving courses.
+    improved = [
+        course
+        for course in Course.objects.ended().select_related("referral")
+        if course.diary_entries.exists() and outcome_of(course, series_of(course)).recovery
+    ]
+    assert improved
+    early = [c.diary_entries.order_by("happened_on").first().mood for c in improved]
+    late = [c.diary_entries.order_by("happened_on").last().mood for c in improved]
+    assert sum(late) / len(late) > sum(early) / len(early) + 2

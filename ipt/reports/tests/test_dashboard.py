@@ -4,6 +4,7 @@ downloads and who may see it."""
 import csv
 import datetime as dt
 import io
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -224,6 +225,37 @@ def test_filters_narrow_every_figure(as_user, manager, service, therapist, site)
     assert _row(_table(http, "outcomes", one_problem), "Recovery")[1:3] == ["1", "1"]
 
 
+def test_the_ipt_problem_area_filter_counts_courses_by_their_primary_focus(
+    as_user, manager, service, therapist, site
+):
+    from ipt.formulations.models import ProblemAreaLabel
+
+    _finished(therapist, site, caseness_at_start=True, recovered=True, ipt_problem_area="grief")
+    _finished(therapist, site, caseness_at_start=True, ipt_problem_area="role_dispute")
+    _finished(therapist, site, caseness_at_start=True)  # no focus chosen yet
+    ProblemAreaLabel.objects.create(service=service, code="deficits", label="Isolation")
+    http = as_user(manager)
+
+    def finished(area):
+        rows = _table(http, "outcomes", PERIOD | {"ipt_problem_area": area})
+        return _row(rows, "Finished a course of treatment")[1]
+
+    assert finished("grief") == "1"
+    assert _row(_table(http, "outcomes", PERIOD | {"ipt_problem_area": "grief"}), "Recovery")[
+        1:3
+    ] == ["1", "1"]
+    assert finished("role_dispute") == "1"
+    assert finished("deficits") == "0"
+    assert finished("none") == "1"
+    assert _row(_table(http, "referrals", PERIOD | {"ipt_problem_area": "grief"}), "Total")[1] == (
+        "1"
+    )
+    page = re.sub(r"\s+>", ">", http.get(URL, PERIOD).content.decode())
+    assert '<option value="deficits">Isolation</option>' in page  # the service's own label
+    assert '<option value="none">Not chosen yet</option>' in page
+    assert http.get(URL, PERIOD | {"ipt_problem_area": "anger"}).status_code == 422
+
+
 def test_each_table_downloads_as_csv_with_the_filters(as_user, manager, therapist, site):
     _finished(
         therapist,
@@ -285,8 +317,9 @@ def test_the_query_count_does_not_grow_with_the_data(
         course_with_summary(therapist=who, site=site, received_on=dt.date(2026, 2, 1))
     http = as_user(manager)
     http.get(URL)  # warm the session
-    # The session and user, the filter choices, then one to three aggregate queries per figure.
-    with django_assert_max_num_queries(19) as captured:
+    # The session and user, the filter choices (with the service's problem-area labels), then one
+    # to three aggregate queries per figure.
+    with django_assert_max_num_queries(20) as captured:
         http.get(URL, PERIOD)
     small = len(captured)
     for who in (therapist, other_therapist) * 3:

@@ -213,6 +213,18 @@ def test_the_outcome_of_a_recovered_course(tmp_path, finished):
     assert row["ended_on"] == "2026-11-24"
 
 
+def test_each_course_carries_its_primary_ipt_problem_area(tmp_path, finished, therapist, site):
+    from ipt.formulations import services as formulations
+
+    other = open_course(therapist=therapist, site=site)
+    formulations.set_problem_area(course=finished, rank="primary", area="grief", by=therapist)
+    formulations.set_problem_area(course=finished, rank="secondary", area="deficits", by=therapist)
+
+    rows = {r["course_id"]: r for r in _export(tmp_path)["outcomes.csv"]}
+    assert rows[str(finished.pk)]["ipt_problem_area"] == "grief"
+    assert rows[str(other.pk)]["ipt_problem_area"] == ""
+
+
 def test_a_finished_course_without_paired_scores_has_no_outcome_flags(tmp_path, course, therapist):
     _treat(course, therapist, [(18, 12), None, None])
     (row,) = _export(tmp_path)["outcomes.csv"]

@@ -158,3 +158,31 @@ def test_the_command_rebuilds_every_summary_like_one_by_one(course, therapist, s
         stored = OutcomeSummary.objects.get(course_id=course_id)
         for field in ("phq9_first", "phq9_last", "gad7_last", "attended_treatment", "medium"):
             assert getattr(stored, field) == getattr(expected, field)
+
+
+def test_it_follows_the_primary_problem_area_as_it_is_chosen_and_changed(
+    course, therapist, capture
+):
+    from ipt.formulations import services as formulations
+
+    with capture(execute=True):
+        summaries.refresh(course)
+    assert _stored(course).ipt_problem_area == ""
+    with capture(execute=True):
+        formulations.set_problem_area(course=course, rank="primary", area="grief", by=therapist)
+    assert _stored(course).ipt_problem_area == "grief"
+    with capture(execute=True):
+        formulations.set_problem_area(
+            course=course, rank="secondary", area="role_dispute", by=therapist
+        )
+    assert _stored(course).ipt_problem_area == "grief"
+    with capture(execute=True):
+        formulations.set_problem_area(
+            course=course,
+            rank="primary",
+            area="role_transition",
+            by=therapist,
+            reason="The move abroad matters more than the loss",
+        )
+    assert _stored(course).ipt_problem_area == "role_transition"
+    assert summaries.summary_of(course).ipt_problem_area == "role_transition"
