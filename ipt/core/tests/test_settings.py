@@ -1,6 +1,7 @@
 """Production refuses to start half-configured, and passes Django's deployment checks."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -63,3 +64,27 @@ def test_sqlite_waits_for_writers_instead_of_failing():
         assert "journal_mode=WAL" in options["init_command"]
     else:
         assert settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+
+
+def test_pages_render_with_productions_hashed_static_files(tmp_path, client):
+    """Production serves collected, hashed files; a page that names a static path the manifest
+    lacks would fail with a server error on every request."""
+    from django.core.management import call_command
+    from django.test import override_settings
+    from django.urls import reverse
+
+    storages = {**settings.STORAGES}
+    storages["staticfiles"] = {
+        "BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+    }
+    with override_settings(STORAGES=storages, STATIC_ROOT=tmp_path):
+        call_command("collectstatic", "--no-input", verbosity=0)
+        response = client.get(reverse("accounts:sign_in"))
+    assert response.status_code == 200
+    page = response.content.decode()
+    stylesheet = re.search(r'<link rel="stylesheet" href="/static/(ipt\.[0-9a-f]{12}\.css)"', page)
+    assert stylesheet, "the stylesheet is linked by its hashed name"
+    icons = re.findall(r'href="/static/(nhsuk/assets/[^"]+)"', page)
+    assert "nhsuk/assets/images/favicon.ico" in icons
+    for icon in icons:
+        assert (tmp_path / icon).is_file(), f"{icon} was not collected"
