@@ -112,7 +112,13 @@ class Appointment(models.Model):
 
     class Meta:
         ordering = ["starts_at", "pk"]
-        indexes = [models.Index(fields=["therapist", "starts_at"])]
+        indexes = [
+            models.Index(fields=["therapist", "starts_at"]),
+            # The dashboard counts a period's appointments by attendance from this index alone.
+            models.Index(
+                fields=["starts_at", "course", "attendance"], name="appointment_period_idx"
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),

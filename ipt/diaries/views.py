@@ -6,11 +6,12 @@ from __future__ import annotations
 import uuid
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ipt.clients.presenters import full_name
+from ipt.clients.presenters import full_name, pagination_params
 from ipt.core.http import submitted
 from ipt.courses.access import clinical_course_to_read
 from ipt.portal import kept
@@ -85,17 +86,25 @@ def portal_edit(request, pk: int):
     )
 
 
+ENTRIES_PER_PAGE = 20
+
+
 @require_GET
 def course_diary(request, pk: int):
-    """The client's diary for their therapist: mood over time as a chart and a table, then
-    every entry, newest first. Reading it is audited."""
+    """The client's diary for their therapist: mood over the whole course as a chart and a
+    table, then the entries, newest first, a page at a time. Reading it is audited."""
     course = clinical_course_to_read(request.user, pk)
     services.record_view(course=course, by=request.user)
     entries = queries.entries_of(course)
+    page = Paginator(entries, ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "course": course,
         "name": full_name(course.client),
         "chart": charts.mood_chart([(e.happened_on, e.mood) for e in entries]),
-        "cards": presenters.entry_cards(entries, today=timezone.localdate(), for_client=False),
+        "cards": presenters.entry_cards(
+            page.object_list, today=timezone.localdate(), for_client=False
+        ),
+        "page": page,
+        "page_links": pagination_params(request.GET, page),
     }
     return render(request, "diaries/course.jinja", context)

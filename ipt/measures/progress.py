@@ -74,8 +74,12 @@ def not_on_track_by_course(courses: Iterable[Course]) -> dict[int, list[str]]:
     if not open_courses:
         return {}
     found: dict[int, dict[str, list[Point]]] = {pk: {} for pk in open_courses}
-    for response in _charted_responses(course_id__in=open_courses):
-        found[response.course_id].setdefault(response.instrument_code, []).append(_point(response))
+    # Only the scores matter here: plain rows, not whole responses with their answers and dates.
+    rows = _charted_responses(course_id__in=open_courses).values_list(
+        "course_id", "instrument_code", "session_number", "total"
+    )
+    for course_id, code, session, total in rows:
+        found[course_id].setdefault(code, []).append(Point(session=session, score=total, when=""))
     contracts: dict[int, TreatmentContract] = {}
     for contract in TreatmentContract.objects.filter(course_id__in=open_courses).order_by(
         "course_id", "version"

@@ -392,17 +392,18 @@ def _weekday(day: dt.date) -> dt.date:
     return day + dt.timedelta(days=(7 - day.weekday()) % 7) if day.weekday() >= 5 else day
 
 
-def _nhs_number(index: int) -> str:
-    """A valid NHS number in the 999 test range (never issued to a real patient)."""
-    n = index
+def _nhs_numbers(start: int) -> Iterator[str]:
+    """Distinct valid NHS numbers in the 999 test range (never issued to a real patient), in
+    order from `start`, skipping the numbers that have no valid check digit."""
+    n = start
     while True:
         digits = [9, 9, 9] + [int(c) for c in f"{n % 1_000_000:06d}"]
         check = 11 - sum(d * w for d, w in zip(digits, range(10, 1, -1), strict=True)) % 11
         if check == 11:
             check = 0
         if check != 10:
-            return "".join(map(str, digits)) + str(check)
-        n += 1  # no valid check digit: take the next number
+            yield "".join(map(str, digits)) + str(check)
+        n += 1
 
 
 def _spread(total: int, items: int, most: int, rng: random.Random) -> list[int]:
@@ -754,6 +755,7 @@ class _Writer:
         self.ids = _Ids(*WRITTEN)
         self.area = _Chooser(IPT_AREAS)
         self.client_ids: list[int] = []  # by referral index of the client's first referral
+        self.nhs_numbers: Iterator[str] | None = None
         self.instruments = {code: instruments.get(code) for code in INSTRUMENTS}
         self.entry_mode = _Chooser(size.entry_modes)
         self.tables = {model_class: _Table(model_class) for model_class in self.ids.next}
@@ -773,6 +775,8 @@ class _Writer:
             return self.client_ids[referral.client]
         rng = self.rng
         pk = self.ids.take(Client)
+        if self.nhs_numbers is None:
+            self.nhs_numbers = _nhs_numbers(pk)
         adolescent = referral.course is not None and referral.course.variant.code == "adolescent"
         age = rng.randint(13, 17) if adolescent else rng.randint(18, 80)
         born = referral.received_on - dt.timedelta(days=365 * age + rng.randrange(365))
@@ -786,7 +790,7 @@ class _Writer:
                 given_name=given,
                 family_name=family,
                 date_of_birth=born,
-                nhs_number=_nhs_number(pk),
+                nhs_number=next(self.nhs_numbers),
                 email=f"client{pk}@synthetic.example" if email else "",
                 mobile=f"07700 900{pk % 1000:03d}",
                 gp_practice_name=practice,
@@ -1184,6 +1188,14 @@ def _reset_sequences() -> None:
                 cursor.execute(statement)
 
 
+def update_statistics() -> None:
+    """ANALYZE after a bulk load, as after any bulk import: the planner chooses its indexes by
+    the tables' sizes, and until told it plans for the empty tables it last saw (SQLite never
+    gathers statistics by itself; PostgreSQL's autovacuum would, some minutes later)."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+
+
 def refresh_summaries() -> bool:
     """Bring the reports' per-course outcome summaries up to date, when that app is installed."""
     if importlib.util.find_spec("ipt.reports") is None:
@@ -1276,5 +1288,7 @@ def generate(
     if refresh:
         say("Refreshing outcome summaries")
         report.refreshed_summaries = refresh_summaries()
+    say("Updating the query planner's statistics")
+    update_statistics()
     report.seconds = time.monotonic() - started
     return report

@@ -192,6 +192,24 @@ def test_the_therapist_sees_the_mood_chart_table_and_entries(as_user, course, th
     assert event.client_id == course.client_id
 
 
+def test_a_long_diary_shows_its_entries_twenty_at_a_time_and_charts_them_all(
+    as_user, course, therapist
+):
+    today = timezone.localdate()
+    for n in range(23):
+        write(course.client, happened_on=today - dt.timedelta(n), what_happened=f"Entry {n:02d}")
+    http = as_user(therapist)
+
+    first = http.get(_course_url(course)).content.decode()
+    second = http.get(_course_url(course) + "?page=2").content.decode()
+
+    assert [f"Entry {n:02d}" in first for n in (0, 19, 20, 22)] == [True, True, False, False]
+    assert [f"Entry {n:02d}" in second for n in (0, 19, 20, 22)] == [False, False, True, True]
+    assert "Entries 1 to 20 of 23." in first and "Entries 21 to 23 of 23." in second
+    assert 'href="?page=2"' in first and 'href="?page=1"' in second
+    assert first.count('class="ipt-chart__point"') == 23  # the chart is of the whole course
+
+
 def test_the_therapist_sees_when_there_are_no_entries(as_user, course, therapist):
     response = as_user(therapist).get(_course_url(course))
 

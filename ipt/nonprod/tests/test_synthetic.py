@@ -204,3 +204,28 @@ def test_diaries_fall_within_treatment_and_follow_the_mood(db):
     early = [c.diary_entries.order_by("happened_on").first().mood for c in improved]
     late = [c.diary_entries.order_by("happened_on").last().mood for c in improved]
     assert sum(late) / len(late) > sum(early) / len(early) + 2
+
+
+def test_it_gives_every_client_their_own_valid_nhs_number(generated):
+    from ipt.clients.models import Client
+    from ipt.clients.nhs_number import is_valid
+
+    numbers = list(Client.objects.values_list("nhs_number", flat=True))
+    assert len(set(numbers)) == len(numbers) > 50
+    assert all(number.startswith("999") and is_valid(number) for number in numbers)
+
+
+def test_it_leaves_the_query_planner_statistics_of_the_tables_it_filled(generated):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("SELECT stat FROM sqlite_stat1 WHERE tbl = 'appointments_appointment'")
+        else:
+            cursor.execute(
+                "SELECT reltuples FROM pg_class WHERE relname = 'appointments_appointment'"
+            )
+        rows = cursor.fetchall()
+    assert rows, "no statistics: the planner would plan for empty tables"
+    if connection.vendor == "postgresql":
+        assert rows[0][0] == Appointment.objects.count()

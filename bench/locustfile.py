@@ -1,0 +1,59 @@
+"""Locust users for `bench/load_pages.py`: each walks the plan's pages in turn, ROUNDS times.
+
+The plan (a JSON file named by LOAD_PLAN, written by load_pages.py) lists each page's path, the
+session cookie of the user who opens it and a phrase its heading must carry. A response counts as
+a failure unless it is a 200 carrying that phrase, so a redirect to sign-in or an error page can
+never pass as a fast page. Requests carry `X-Forwarded-Proto: https`, as from the TLS proxy in
+front of production. When every user has done its rounds, the run stops.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+from locust import HttpUser, events, task
+from locust.exception import StopUser
+
+PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
+ROUNDS, USERS = int(PLAN["rounds"]), int(PLAN["users"])
+finished = 0
+
+
+class Staff(HttpUser):
+    """One member of staff after another, with no pause between pages."""
+
+    def on_start(self) -> None:
+        self.rounds = 0
+
+    @task
+    def walk(self) -> None:
+        global finished
+        if self.rounds >= ROUNDS:
+            finished += 1
+            if finished >= USERS:
+                self.environment.runner.quit()
+            raise StopUser
+        self.rounds += 1
+        for page in PLAN["pages"]:
+            headers = {
+                "Cookie": f"{PLAN['cookie_name']}={page['session']}",
+                "X-Forwarded-Proto": "https",
+            }
+            with self.client.get(
+                page["path"],
+                name=page["name"],
+                headers=headers,
+                allow_redirects=False,
+                catch_response=True,
+            ) as response:
+                if response.status_code != 200:
+                    response.failure(f"status {response.status_code}")
+                elif page["marker"] not in response.text:
+                    response.failure(f"no {page['marker']!r} on the page")
+
+
+@events.quitting.add_listener
+def _fail_on_errors(environment, **_kwargs) -> None:
+    if environment.stats.total.num_failures:
+        environment.process_exit_code = 1
