@@ -78,9 +78,13 @@ class DashboardFilterForm(forms.Form):
         return data
 
     def filters(self) -> Filters:
-        """What to count: the cleaned choices, or the defaults where a choice is missing or wrong."""
+        """What to count: the cleaned choices, or the defaults where a choice is missing or wrong
+        (a wrong choice is left out on its own; the others still apply)."""
         start, end = default_period(self.today)
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        data: dict = {}
+        if self.is_bound:
+            self.is_valid()  # cleans every field: the valid ones stay in cleaned_data
+            data = self.cleaned_data
         start, end = data.get("start") or start, data.get("end") or end
         return Filters(
             service_id=self.service.pk,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 
 from ipt.core.dates import MONTHS, long_date
@@ -23,11 +24,27 @@ class Table:
     numeric: list[bool] = field(default_factory=list)
 
     def csv(self) -> str:
+        """The table as CSV for a spreadsheet: a byte-order mark so Excel reads UTF-8 (accented
+        names), and text that a spreadsheet would run as a formula made plain text."""
         out = io.StringIO()
+        out.write("\ufeff")
         writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow(self.headers)
-        writer.writerows(self.rows)
+        writer.writerow([spreadsheet_safe(cell) for cell in self.headers])
+        writer.writerows([spreadsheet_safe(cell) for cell in row] for row in self.rows)
         return out.getvalue()
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+NUMBER = re.compile(r"-?\d+(\.\d+)?%?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet shows as written: text starting like a formula (a therapist's name
+    typed as `=HYPERLINK(…)`, say) gets a leading apostrophe; numbers are left as they are."""
+    text = str(cell)
+    if text.startswith(FORMULA_STARTS) and not NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def percentage(rate: Rate) -> str:

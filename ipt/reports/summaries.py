@@ -5,11 +5,12 @@ course status change) and rebuilt in bulk for imports and synthetic services."""
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import partial
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Min
 from django.utils import timezone
 
@@ -19,8 +20,11 @@ from ipt.formulations.models import FocusArea, Rank
 from ipt.measures import progress
 from ipt.measures.charts import Point
 from ipt.measures.models import Response
+from ipt.measures.thresholds import DEFAULT as THRESHOLDS
 
 from .models import OutcomeSummary
+
+logger = logging.getLogger(__name__)
 
 CHUNK = 1000
 _SUMMARY_FIELDS = [f.name for f in OutcomeSummary._meta.concrete_fields if f.name != "course"]
@@ -32,14 +36,20 @@ def summary_of(course: Course) -> OutcomeSummary:
 
 
 def refresh(course: Course | int) -> OutcomeSummary:
-    """Recompute the course's summary and store it."""
+    """Recompute the course's summary and store it. The course row is locked meanwhile, so two
+    writes to one course committing together cannot store the older reading last."""
     course_id = course if isinstance(course, int) else course.pk
-    current = Course.objects.select_related("referral").get(pk=course_id)
-    summary = summary_of(current)
-    OutcomeSummary.objects.update_or_create(
-        course_id=course_id,
-        defaults={name: getattr(summary, name) for name in _SUMMARY_FIELDS},
-    )
+    with transaction.atomic():
+        current = (
+            Course.objects.select_for_update(of=("self",))
+            .select_related("referral")
+            .get(pk=course_id)
+        )
+        summary = summary_of(current)
+        OutcomeSummary.objects.update_or_create(
+            course_id=course_id,
+            defaults={name: getattr(summary, name) for name in _SUMMARY_FIELDS},
+        )
     return summary
 
 
@@ -67,6 +77,27 @@ def rebuild(course_ids: Iterable[int] | None = None, *, chunk: int = CHUNK) -> i
             OutcomeSummary.objects.bulk_create(summaries, batch_size=500)
         stored += len(summaries)
     return stored
+
+
+def stale_course_ids() -> list[int]:
+    """Courses whose stored summary was counted under other outcome thresholds than the ones in
+    force (a release that changes the thresholds makes every summary stale at once)."""
+    return list(
+        OutcomeSummary.objects.exclude(thresholds_version=THRESHOLDS.version).values_list(
+            "course_id", flat=True
+        )
+    )
+
+
+def rebuild_stale(**_signal) -> int:
+    """After `migrate` (every deployment runs it): rebuild the stale summaries, so the dashboard
+    and supervision count by the same thresholds as the course page and the export."""
+    if OutcomeSummary._meta.db_table not in connection.introspection.table_names():
+        return 0  # migrated back before the summaries existed
+    stale = stale_course_ids()
+    if stale:
+        logger.warning("Rebuilding %d outcome summaries counted under older thresholds", len(stale))
+    return rebuild(stale) if stale else 0
 
 
 def _local_date(moment):

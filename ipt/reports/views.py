@@ -42,7 +42,7 @@ def dashboard_view(request):
             presenters.outcomes_table(dashboard.finished_rates(f)),
         )
     }
-    if wants_csv:
+    if wants_csv and not invalid:  # with a wrong filter, the page says what to correct
         if table_name not in tables:
             raise Http404
         response = HttpResponse(tables[table_name].csv(), content_type="text/csv; charset=utf-8")

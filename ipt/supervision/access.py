@@ -8,7 +8,7 @@ supervisors and managers write them. Anyone else gets a 404, as for anything out
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
@@ -24,11 +24,16 @@ def is_supervising(user) -> bool:
 
 
 def supervisees_of(user) -> QuerySet[User]:
-    """The active members of the user's service whom the user supervises, by name."""
+    """The members of the user's service whom the user supervises, by name: the active ones,
+    and any who have left with courses still open (those cases stay with their supervisor until
+    they are reallocated, so they must not drop out of sight)."""
     if not is_supervising(user):
         return User.objects.none()
     ids = Supervision.objects.filter(supervisor=user).values("supervisee_id")
-    return User.objects.active().filter(pk__in=ids, service_id=user.service_id)
+    still_open = Course.objects.open().values("therapist_id")
+    return User.objects.filter(pk__in=ids, service_id=user.service_id).filter(
+        Q(is_active=True) | Q(pk__in=still_open)
+    )
 
 
 def supervises(user, therapist_id: int) -> bool:

@@ -27,6 +27,7 @@ def caseloads(request):
     sections = [
         {
             "therapist": caseload.therapist.display_name,
+            "has_left": not caseload.therapist.is_active,
             "needing_attention": caseload.needing_attention,
             "rows": [
                 presenters.case_row(case, reverse("supervision:course", args=[case.course.pk]))

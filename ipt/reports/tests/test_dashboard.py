@@ -51,7 +51,7 @@ def _table(http, name, params=PERIOD):
     """A dashboard table's rows as the manager downloads them (the page shows the same)."""
     response = http.get(URL, params | {"format": "csv", "table": name})
     assert response.status_code == 200
-    return list(csv.reader(io.StringIO(response.content.decode())))[1:]
+    return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))[1:]
 
 
 def _row(rows, label):
@@ -270,7 +270,8 @@ def test_each_table_downloads_as_csv_with_the_filters(as_user, manager, therapis
 
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="outcomes-2026-01-01-to-2026-04-15.csv"' in response["Content-Disposition"]
-    lines = response.content.decode().splitlines()
+    assert response.content.startswith("\ufeff".encode())  # so Excel reads it as UTF-8
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0] == "Measure,Courses,Out of,Denominator,Rate"
     assert "Recovery,1,1,finished courses at caseness at the start,100.0%" in lines
     page = as_user(manager).get(URL, PERIOD).content.decode()
@@ -326,3 +327,37 @@ def test_the_query_count_does_not_grow_with_the_data(
         _finished(who, site, reliable_deterioration=True)
     with django_assert_max_num_queries(small):
         http.get(URL, PERIOD)
+
+
+def test_a_name_typed_as_a_formula_downloads_as_plain_text(as_user, manager, therapist, site):
+    therapist.first_name, therapist.last_name = '=HYPERLINK("http://x")', "@Evil"
+    therapist.save()
+    course_with_summary(therapist=therapist, site=site, received_on=dt.date(2026, 2, 1))
+
+    rows = _table(as_user(manager), "caseloads")
+
+    names = [row[0] for row in rows]
+    assert not any(name.startswith(("=", "@")) for name in names)
+    assert any(name.startswith("'=HYPERLINK") for name in names)
+
+
+def test_a_wrong_filter_is_left_out_while_the_others_still_apply(
+    as_user, manager, therapist, site, service
+):
+    other_site = SiteFactory(service=service, name="Hillside Clinic")
+    _finished(therapist, site)
+    _finished(therapist, other_site)
+    _finished(therapist, other_site)
+    http = as_user(manager)
+    wrong = PERIOD | {"site": str(other_site.pk), "medium": "carrier pigeon"}
+
+    response = http.get(URL, wrong)
+    download = http.get(URL, wrong | {"format": "csv", "table": "outcomes"})
+
+    assert response.status_code == 422
+    assert "Select an option from the list" in response.content.decode()
+    finished = re.search(
+        r"Finished a course of treatment</t[hd]>\s*<td[^>]*>\s*(\d+)", response.content.decode()
+    )
+    assert finished and finished.group(1) == "2"  # the site still applies, not the whole service
+    assert download.status_code == 422 and download["Content-Type"].startswith("text/html")

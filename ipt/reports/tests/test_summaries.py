@@ -186,3 +186,19 @@ def test_it_follows_the_primary_problem_area_as_it_is_chosen_and_changed(
         )
     assert _stored(course).ipt_problem_area == "role_transition"
     assert summaries.summary_of(course).ipt_problem_area == "role_transition"
+
+
+def test_migrate_rebuilds_summaries_counted_under_older_thresholds(course, therapist, capture):
+    from django.core.management.sql import emit_post_migrate_signal
+
+    start = timezone.now() - dt.timedelta(days=3)
+    _session(course, therapist, start, 18, 12, capture=capture)
+    _session(course, therapist, start + dt.timedelta(days=1), 6, 5, capture=capture)
+    OutcomeSummary.objects.filter(course=course).update(thresholds_version="older", phq9_last=None)
+
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")  # as `migrate` does
+
+    summary = _stored(course)
+    assert summary.thresholds_version == progress.panel(course).outcome.thresholds_version
+    assert summary.phq9_last == 6  # counted again, by the thresholds in force
+    _agrees_with_the_course_page(course)

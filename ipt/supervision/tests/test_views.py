@@ -55,6 +55,30 @@ def test_a_supervisor_sees_each_supervisees_open_cases_with_their_details(
     assert _course_url(steady) in page
 
 
+def test_a_supervisor_still_sees_the_open_cases_of_a_supervisee_who_has_left(
+    as_user, supervisor, steady, therapist
+):
+    therapist.is_active = False
+    therapist.save()
+
+    page = as_user(supervisor).get(CASELOADS).content.decode()
+
+    assert "Alice Adams" in page and _course_url(steady) in page
+    assert "Left the service" in page
+    assert "Tessa Marlow has left with cases still open" in page
+
+
+def test_a_supervisee_who_has_left_with_no_open_cases_is_not_listed(
+    as_user, supervisor, therapist, service
+):
+    therapist.is_active = False
+    therapist.save()
+
+    page = as_user(supervisor).get(CASELOADS).content.decode()
+
+    assert "Tessa Marlow" not in page
+
+
 def test_a_supervisor_sees_only_their_supervisees_cases(as_user, supervisor, steady, oscars_course):
     page = as_user(supervisor).get(CASELOADS).content.decode()
 
