@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
 from ipt.accounts.models import Supervision, User
-from ipt.clients.access import can_see_clinical, visible_clients
+from ipt.clients.access import can_see_clinical, visible_client_ids
 from ipt.clients.models import Referral
 
 from .models import Course, TherapyVariant
@@ -15,7 +15,7 @@ from .models import Course, TherapyVariant
 
 def visible_courses(user) -> QuerySet[Course]:
     """Courses of the clients the user may open."""
-    return Course.objects.filter(client__in=visible_clients(user)).select_related(
+    return Course.objects.filter(client_id__in=visible_client_ids(user)).select_related(
         "client", "therapist", "variant"
     )
 

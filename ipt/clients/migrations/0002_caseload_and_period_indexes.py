@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
         migrations.AddIndex(
             model_name="referral",
             index=models.Index(
-                fields=["allocated_therapist", "client"], name="referral_caseload_idx"
+                fields=["allocated_therapist", "service", "client"], name="referral_caseload_idx"
             ),
         ),
         migrations.AddIndex(

@@ -137,7 +137,9 @@ class Referral(models.Model):
             models.Index(fields=["service", "status", "received_on"]),
             models.Index(fields=["allocated_therapist", "status"]),
             # Whose clients a therapist (and their supervisor) sees, read from the index alone.
-            models.Index(fields=["allocated_therapist", "client"], name="referral_caseload_idx"),
+            models.Index(
+                fields=["allocated_therapist", "service", "client"], name="referral_caseload_idx"
+            ),
             # Referrals received in a period, for the dashboard.
             models.Index(fields=["service", "received_on"], name="referral_received_idx"),
         ]
