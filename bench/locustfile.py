@@ -4,7 +4,7 @@ The plan (a JSON file named by LOAD_PLAN, written by load_pages.py) lists each p
 session cookie of the user who opens it and a phrase its heading must carry. A response counts as
 a failure unless it is a 200 carrying that phrase, so a redirect to sign-in or an error page can
 never pass as a fast page. Requests carry `X-Forwarded-Proto: https`, as from the TLS proxy in
-front of production. When every user has done its rounds, the run stops.
+front of production. When every user has done its rounds, the run stops, so each page gets exactly USERS x ROUNDS requests.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 import os
 
+import gevent
 from locust import HttpUser, events, task
-from locust.exception import StopUser
 
 PLAN = json.loads(open(os.environ["LOAD_PLAN"], encoding="utf-8").read())  # noqa: SIM115
 ROUNDS, USERS = int(PLAN["rounds"]), int(PLAN["users"])
@@ -29,11 +29,14 @@ class Staff(HttpUser):
     @task
     def walk(self) -> None:
         global finished
-        if self.rounds >= ROUNDS:
+        if self.rounds == ROUNDS:  # done: wait for the others, then end the run
+            self.rounds += 1
             finished += 1
+        if self.rounds > ROUNDS:
             if finished >= USERS:
                 self.environment.runner.quit()
-            raise StopUser
+            gevent.sleep(0.05)
+            return
         self.rounds += 1
         for page in PLAN["pages"]:
             headers = {

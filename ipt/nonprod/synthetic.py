@@ -1191,9 +1191,13 @@ def _reset_sequences() -> None:
 def update_statistics() -> None:
     """ANALYZE after a bulk load, as after any bulk import: the planner chooses its indexes by
     the tables' sizes, and until told it plans for the empty tables it last saw (SQLite never
-    gathers statistics by itself; PostgreSQL's autovacuum would, some minutes later)."""
+    gathers statistics by itself; PostgreSQL's autovacuum would, some minutes later). On
+    PostgreSQL, VACUUM as well, outside a transaction (it cannot run inside one): it marks the
+    freshly copied rows visible to all, so reads need not do it row by row and indexes can
+    answer on their own."""
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+        cursor.execute("VACUUM ANALYZE" if vacuum else "ANALYZE")
 
 
 def refresh_summaries() -> bool:
