@@ -26,7 +26,6 @@ non-zero if any request failed (not a 200, or the page's heading missing).
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import secrets
@@ -45,7 +44,6 @@ DEFAULT_URLS = {
     "sqlite": "sqlite:////tmp/synth_large.sqlite3",
     "postgres": "postgres://postgres@127.0.0.1:5432/ipt_synth",
 }
-COLUMNS = ["Request Count", "Failure Count", "50%", "95%", "99%", "Max Response Time"]
 
 
 def production_env(database_url: str, var_dir: str) -> dict[str, str]:
@@ -216,7 +214,6 @@ def main() -> None:
         wait_until_serving(f"{base}/health/")
         for page in pages * 4:  # both workers compile their templates before timing
             fetch(base + page["path"], page["session"])
-        prefix = work / "locust"
         run = subprocess.run(  # noqa: S603
             [
                 str(BIN / "locust"),
@@ -232,17 +229,15 @@ def main() -> None:
                 base,
                 "--run-time",
                 "30m",
-                "--csv",
-                str(prefix),
             ],
-            env={**env, "LOAD_PLAN": str(plan)},
+            env={**env, "LOAD_PLAN": str(plan), "LOAD_FIGURES": str(work / "figures.json")},
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
         )
     finally:
         server.terminate()
         server.wait(timeout=30)
-    report(prefix.with_name("locust_stats.csv"), args)
+    report(work / "figures.json", args)
     sys.exit(run.returncode)
 
 
@@ -266,15 +261,15 @@ def wait_until_serving(url: str) -> None:
             time.sleep(0.2)
 
 
-def report(stats: Path, args) -> None:
-    rows = list(csv.DictReader(stats.open(encoding="utf-8")))
-    print(f"| page | {args.database}: requests | failures | p50 ms | p95 ms | p99 ms | max ms |")
+def report(figures: Path, args) -> None:
+    pages = json.loads(figures.read_text("utf-8"))
+    print(
+        f"| page | requests | failures | p50 ms | p95 ms | p99 ms | max ms |  ({args.database}, {args.users} users)"
+    )
     print("| --- | --- | --- | --- | --- | --- | --- |")
-    for row in rows:
-        if row["Name"] != "Aggregated":
-            print(
-                f"| {row['Name']} | " + " | ".join(f"{float(row[c]):.0f}" for c in COLUMNS) + " |"
-            )
+    for name, f in pages.items():
+        cells = [f["requests"], f["failures"], f["p50"], f["p95"], f["p99"], round(f["max"])]
+        print(f"| {name} | " + " | ".join(str(c) for c in cells) + " |")
 
 
 if __name__ == "__main__":

@@ -57,6 +57,21 @@ class Staff(HttpUser):
 
 
 @events.quitting.add_listener
-def _fail_on_errors(environment, **_kwargs) -> None:
+def _write_figures(environment, **_kwargs) -> None:
+    """Each page's figures as the run ends (locust's own CSV is written every second or so, and
+    would miss the last requests); a failed request fails the run."""
+    figures = {}
+    for (name, _method), entry in environment.stats.entries.items():
+        figures[name] = {
+            "requests": entry.num_requests,
+            "failures": entry.num_failures,
+            **{
+                f"p{round(q * 100)}": entry.get_response_time_percentile(q)
+                for q in (0.5, 0.95, 0.99)
+            },
+            "max": entry.max_response_time,
+        }
+    with open(os.environ["LOAD_FIGURES"], "w", encoding="utf-8") as out:
+        json.dump(figures, out, indent=1)
     if environment.stats.total.num_failures:
         environment.process_exit_code = 1

@@ -88,3 +88,19 @@ def test_pages_render_with_productions_hashed_static_files(tmp_path, client):
     assert "nhsuk/assets/images/favicon.ico" in icons
     for icon in icons:
         assert (tmp_path / icon).is_file(), f"{icon} was not collected"
+
+
+def test_postgresql_connections_are_kept_and_checked_but_sqlite_ones_are_not(monkeypatch):
+    from ipt.config.settings.base import database_from_env
+
+    monkeypatch.delenv("DATABASE_CONN_MAX_AGE", raising=False)
+    monkeypatch.setenv("DATABASE_URL", "postgres://ipt@db.example.internal:5432/ipt")
+    postgres = database_from_env("sqlite://:memory:")
+    monkeypatch.setenv("DATABASE_CONN_MAX_AGE", "0")
+    opted_out = database_from_env("sqlite://:memory:")
+    monkeypatch.delenv("DATABASE_URL")
+    sqlite = database_from_env("sqlite://:memory:")
+
+    assert (postgres["CONN_MAX_AGE"], postgres["CONN_HEALTH_CHECKS"]) == (60, True)
+    assert opted_out["CONN_MAX_AGE"] == 0
+    assert sqlite["CONN_MAX_AGE"] == 0
