@@ -5,6 +5,8 @@ Every client and referral is fetched through `access`, so anyone outside scope g
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404
@@ -54,8 +56,42 @@ def _risk_alerts(user, alerts, *, name_clients: bool) -> list[dict]:
     )
 
 
+@dataclass(frozen=True)
+class _Window:
+    """One page of a list that is never counted: the lists show only previous and next links,
+    and counting every client a supervisor may see costs more than the page itself."""
+
+    object_list: list
+    number: int
+    more: bool
+
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+    def has_next(self) -> bool:
+        return self.more
+
+    def previous_page_number(self) -> int:
+        return self.number - 1
+
+    def next_page_number(self) -> int:
+        return self.number + 1
+
+
 def _page(request, items):
     page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return page, presenters.pagination_params(request.GET, page)
+
+
+def _uncounted_page(request, items):
+    """A page of PAGE_SIZE rows, reading one more to know whether another page follows. A page
+    number that is not a number, or past the end, shows the first page."""
+    text = request.GET.get("page", "1")
+    number = int(text) if text.isdigit() and int(text) >= 1 else 1
+    rows = list(items[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
+    if not rows and number > 1:
+        number, rows = 1, list(items[: PAGE_SIZE + 1])
+    page = _Window(rows[:PAGE_SIZE], number, len(rows) > PAGE_SIZE)
     return page, presenters.pagination_params(request.GET, page)
 
 
@@ -77,7 +113,7 @@ def client_list(request):
     clients = access.caseload(user)
     if form.is_valid() and form.cleaned_data["q"]:
         clients = clients.matching(form.cleaned_data["q"])
-    page, pagination = _page(request, clients.with_newest_referrals())
+    page, pagination = _uncounted_page(request, clients.with_newest_referrals())
     not_on_track = _not_on_track(user, page.object_list)
     context = {
         "alerts": _risk_alerts(user, measures_access.alerts_for_attention(user), name_clients=True),
