@@ -82,7 +82,10 @@ def database_from_env(default_url: str) -> dict:
     PostgreSQL connections are kept for DATABASE_CONN_MAX_AGE seconds (default 60), checked
     before reuse: a new connection per request costs a new server process whose first queries
     also load its catalogue caches (on the large synthetic service that doubled page times)."""
-    config: dict = dict(dj_database_url.parse(os.environ.get("DATABASE_URL", default_url)))
+    config: dict = dict(
+        dj_database_url.parse(os.environ.get("DATABASE_URL", default_url), conn_max_age=0)
+    )
+    config["CONN_MAX_AGE"] = 0
     if config["ENGINE"] == "django.db.backends.postgresql":
         config["CONN_MAX_AGE"] = int(os.environ.get("DATABASE_CONN_MAX_AGE", "60"))
         config["CONN_HEALTH_CHECKS"] = True
