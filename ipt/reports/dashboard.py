@@ -108,17 +108,16 @@ def _appointments(f: Filters) -> QuerySet[Appointment]:
     """The period's appointments; the filters on the course (site, presenting problem, IPT
     problem area, variant) pick its courses first, so a narrow filter reads only their
     appointments instead of the whole period's."""
-    courses = Course.objects.filter(service_id=f.service_id)
-    if f.site_id:
-        courses = courses.filter(referral__site_id=f.site_id)
-    if f.problem_descriptor:
-        courses = courses.filter(referral__problem_descriptor=f.problem_descriptor)
-    if f.ipt_problem_area:
-        courses = courses.filter(outcome_summary__ipt_problem_area=_area_value(f))
-    if f.variant_id:
-        courses = courses.filter(variant_id=f.variant_id)
+    course_filters = {  # None where not chosen; "" is a choice (no IPT problem area yet)
+        "referral__site_id": f.site_id,
+        "referral__problem_descriptor": f.problem_descriptor or None,
+        "outcome_summary__ipt_problem_area": _area_value(f) if f.ipt_problem_area else None,
+        "variant_id": f.variant_id,
+    }
+    chosen = {field: value for field, value in course_filters.items() if value is not None}
     found = Appointment.objects.filter(starts_at__gte=f.starts_at, starts_at__lt=f.ends_before)
-    if f.site_id or f.problem_descriptor or f.ipt_problem_area or f.variant_id:
+    if chosen:
+        courses = Course.objects.filter(service_id=f.service_id, **chosen)
         found = found.filter(course_id__in=courses.values("pk"))
     else:
         found = found.filter(course__service_id=f.service_id)
