@@ -14,7 +14,7 @@ endif
 
 PY := .venv/bin/python
 # Type-checked with mypy: the audit log, every app's services and the access scopes.
-TYPED := ipt/core/audit.py $(wildcard ipt/*/services.py ipt/*/access.py) ipt/clients/nhs_number.py ipt/measures/instruments ipt/measures/outcomes.py ipt/measures/thresholds.py ipt/measures/charts.py ipt/measures/progress.py ipt/assessments/circle.py ipt/assessments/compare.py ipt/assessments/timeline.py ipt/formulations/gate.py ipt/formulations/areas.py ipt/notes/templates.py
+TYPED := ipt/core/audit.py $(wildcard ipt/*/services.py ipt/*/access.py) ipt/clients/nhs_number.py ipt/measures/instruments ipt/measures/outcomes.py ipt/measures/thresholds.py ipt/measures/charts.py ipt/measures/progress.py ipt/assessments/circle.py ipt/assessments/compare.py ipt/assessments/timeline.py ipt/formulations/gate.py ipt/formulations/areas.py ipt/notes/templates.py ipt/reports/attendance_months.py
 MANAGE := $(PY) manage.py
 
 .PHONY: dev test setup assets browser lint format worker demo clean

@@ -335,7 +335,7 @@ def book(
         slots=[slot],
         outcome="Nothing was booked",
     )
-    return _create(
+    appointment = _create(
         locked,
         kind=kind,
         slot=slot,
@@ -343,6 +343,8 @@ def book(
         by=by,
         summary=f"Booked a {_kind_text(kind)} appointment for {long_datetime(slot.starts_at)}",
     )
+    _count_months(locked, appointment.therapist_id, [slot.starts_at])
+    return appointment
 
 
 def series_slots(
@@ -432,7 +434,7 @@ def _series(
         outcome="Nothing was booked",
     )
     label = _kind_text(kind)
-    return [
+    booked = [
         _create(
             course,
             kind=kind,
@@ -446,6 +448,8 @@ def _series(
         )
         for index, slot in enumerate(slots, start=1)
     ]
+    _count_months(course, course.therapist_id, [slot.starts_at for slot in slots])
+    return booked
 
 
 @transaction.atomic
@@ -559,6 +563,7 @@ def move(
     current.starts_at, current.ends_at = slot.starts_at, slot.ends_at
     current.save(update_fields=["starts_at", "ends_at"])
     _refresh(appointment, current, ["starts_at", "ends_at"])
+    _count_months(course, current.therapist_id, [moved_from, current.starts_at])
     audit.record(
         by=by,
         action=audit.Action.UPDATE,
@@ -633,6 +638,7 @@ def record_attendance(
     )
     _reminders("cancel_for", current, by)
     _refresh_summary(course.pk)
+    _count_months(course, current.therapist_id, [current.starts_at])
     starts_treatment = (
         attendance in ATTENDED_CODES
         and current.kind == Kind.TREATMENT
@@ -683,7 +689,7 @@ def rebook(*, appointment: Appointment, starts_at: dt.datetime, by: User) -> App
         slots=[slot],
         outcome="Nothing was booked",
     )
-    return _create(
+    again = _create(
         course,
         kind=current.kind,
         slot=slot,
@@ -695,6 +701,8 @@ def rebook(*, appointment: Appointment, starts_at: dt.datetime, by: User) -> App
             f"{long_datetime(current.starts_at)} for {long_datetime(slot.starts_at)}"
         ),
     )
+    _count_months(course, again.therapist_id, [slot.starts_at])
+    return again
 
 
 def _refresh_summary(course_id: int) -> None:
@@ -702,3 +710,15 @@ def _refresh_summary(course_id: int) -> None:
     from ipt.reports.summaries import refresh_on_commit
 
     refresh_on_commit(course_id)
+
+
+def _count_months(course: Course, therapist_id: int, starts: list[dt.datetime]) -> None:
+    """Recount the dashboard's appointments by month (ipt.reports) for the months touched, in
+    this write's transaction."""
+    from ipt.reports.attendance_months import month_of, recount
+
+    recount(
+        service_id=course.service_id,
+        therapist_id=therapist_id,
+        months=[month_of(moment) for moment in starts],
+    )

@@ -435,10 +435,12 @@ def load(today: dt.date | None = None) -> bool:
         # Their clinical records: assessment, inventory, timeline, focus, notes and ending.
         demo_record.add(rachel_course, geoffrey_course)
         _portal_accounts(service, geoffreys.client, by=admin, now=now)
-        # The dashboard reads per-course outcome summaries; build them all in one pass.
-        from ipt.reports import summaries
+        # The dashboard reads per-course outcome summaries and appointments counted by month;
+        # build them all in one pass.
+        from ipt.reports import attendance_months, summaries
 
         summaries.rebuild()
+        attendance_months.rebuild()
     return True
 
 

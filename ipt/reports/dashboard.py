@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, replace
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -17,7 +18,8 @@ from ipt.courses.models import Course
 from ipt.courses.rules import ATTENDED_CODES
 from ipt.measures import outcomes
 
-from .models import OutcomeSummary
+from . import attendance_months
+from .models import AttendanceMonth, OutcomeSummary
 
 NO_AREA = "none"  # the IPT problem area filter's value for "not chosen yet"
 SIX_WEEKS = 42
@@ -104,17 +106,22 @@ def _referrals(f: Filters) -> QuerySet[Referral]:
     return found
 
 
-def _appointments(f: Filters) -> QuerySet[Appointment]:
-    """The period's appointments; the filters on the course (site, presenting problem, IPT
-    problem area, variant) pick its courses first, so a narrow filter reads only their
-    appointments instead of the whole period's."""
+def _course_filters(f: Filters) -> dict[str, object]:
+    """The chosen filters on an appointment's course, as lookups on the course."""
     course_filters = {  # None where not chosen; "" is a choice (no IPT problem area yet)
         "referral__site_id": f.site_id,
         "referral__problem_descriptor": f.problem_descriptor or None,
         "outcome_summary__ipt_problem_area": _area_value(f) if f.ipt_problem_area else None,
         "variant_id": f.variant_id,
     }
-    chosen = {field: value for field, value in course_filters.items() if value is not None}
+    return {field: value for field, value in course_filters.items() if value is not None}
+
+
+def _appointments(f: Filters) -> QuerySet[Appointment]:
+    """The period's appointments; the filters on the course (site, presenting problem, IPT
+    problem area, variant) pick its courses first, so a narrow filter reads only their
+    appointments instead of the whole period's."""
+    chosen = _course_filters(f)
     found = Appointment.objects.filter(starts_at__gte=f.starts_at, starts_at__lt=f.ends_before)
     if chosen:
         courses = Course.objects.filter(service_id=f.service_id, **chosen)
@@ -262,15 +269,50 @@ class Attendance:
 
 
 def attendance(f: Filters) -> Attendance:
-    """Appointments in the period by what happened (NHS attendance codes)."""
-    totals = _appointments(f).aggregate(
-        booked=Count("pk"),
-        attended=Count("pk", filter=Q(attendance__in=sorted(ATTENDED_CODES))),
-        did_not_attend=Count("pk", filter=Q(attendance__in=DID_NOT_ATTEND)),
-        cancelled=Count("pk", filter=Q(attendance__in=CANCELLED)),
-        not_recorded=Count("pk", filter=Q(attendance="")),
+    """Appointments in the period by what happened (NHS attendance codes).
+
+    The whole calendar months of the period are read from the monthly counts
+    (`attendance_months`) unless a filter on the course is chosen (those counts know the
+    therapist and the medium, not the course); the part-months at either end, and every
+    appointment under a course filter, are counted from the appointments."""
+    counts: Counter[str] = Counter()
+    first, last = _whole_months(f)
+    if first is None or _course_filters(f):
+        counts.update(_by_code(_appointments(f)))
+    else:
+        if f.start < first:
+            counts.update(_by_code(_appointments(replace(f, end=first - dt.timedelta(days=1)))))
+        months = AttendanceMonth.objects.filter(
+            service_id=f.service_id, month__gte=first, month__lte=last
+        )
+        if f.therapist_id:
+            months = months.filter(therapist_id=f.therapist_id)
+        if f.medium:
+            months = months.filter(medium=f.medium)
+        counts.update(attendance_months.by_code(months))
+        after = attendance_months.next_month(last)
+        if after <= f.end:
+            counts.update(_by_code(_appointments(replace(f, start=after))))
+    return Attendance(
+        booked=sum(counts.values()),
+        attended=sum(counts[code] for code in ATTENDED_CODES),
+        did_not_attend=sum(counts[code] for code in DID_NOT_ATTEND),
+        cancelled=sum(counts[code] for code in CANCELLED),
+        not_recorded=counts[""],
     )
-    return Attendance(**totals)
+
+
+def _whole_months(f: Filters) -> tuple[dt.date, dt.date] | tuple[None, None]:
+    """The first days of the first and the last calendar month lying wholly in the period."""
+    first = f.start if f.start.day == 1 else attendance_months.next_month(f.start)
+    after = attendance_months.month_of(f.ends_before)  # the month after the last whole one
+    if first >= after:
+        return None, None
+    return first, (after - dt.timedelta(days=1)).replace(day=1)
+
+
+def _by_code(found: QuerySet[Appointment]) -> Counter[str]:
+    return Counter(dict(found.values_list("attendance").annotate(n=Count("pk")).order_by()))
 
 
 def rates_of(found: QuerySet[OutcomeSummary]) -> outcomes.Rates:

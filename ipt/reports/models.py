@@ -97,3 +97,33 @@ class OutcomeSummary(models.Model):
 
     def __str__(self) -> str:
         return f"Outcome summary of course {self.course_id}"
+
+
+class AttendanceMonth(models.Model):
+    """How many of a therapist's appointments in one calendar month (Europe/London) had each
+    medium and attendance code: the dashboard sums these for the whole months of a period
+    instead of counting every appointment. Recounted from the appointments on every write that
+    changes one (`attendance_months.recount`); never edited by hand."""
+
+    service = models.ForeignKey("organisations.Service", on_delete=models.CASCADE, related_name="+")
+    month = models.DateField(help_text="The first day of the month")
+    therapist = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    medium = models.CharField(max_length=14, choices=Medium.choices)
+    attendance = models.CharField(max_length=1, blank=True)  # "" for not recorded yet
+    appointments = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["service", "month", "therapist", "medium", "attendance"],
+                name="attendance_month_one_row_per_bucket",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(appointments__gt=0), name="attendance_month_counts_something"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.appointments} appointments in {self.month:%B %Y}"
