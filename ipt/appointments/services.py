@@ -622,6 +622,8 @@ def record_attendance(
     current.recorded_by = by
     current.save(update_fields=[name.removesuffix("_id") for name in OUTCOME_FIELDS])
     _refresh(appointment, current, [name.removesuffix("_id") for name in OUTCOME_FIELDS])
+    # Before the audit event: every write locks the therapist's row before the audit chain's.
+    _count_months(course, current.therapist_id, [current.starts_at])
     label = dict(Attendance.choices)[attendance]
     when = long_datetime(current.starts_at)
     if previous:
@@ -638,7 +640,6 @@ def record_attendance(
     )
     _reminders("cancel_for", current, by)
     _refresh_summary(course.pk)
-    _count_months(course, current.therapist_id, [current.starts_at])
     starts_treatment = (
         attendance in ATTENDED_CODES
         and current.kind == Kind.TREATMENT
@@ -714,7 +715,9 @@ def _refresh_summary(course_id: int) -> None:
 
 def _count_months(course: Course, therapist_id: int, starts: list[dt.datetime]) -> None:
     """Recount the dashboard's appointments by month (ipt.reports) for the months touched, in
-    this write's transaction."""
+    this write's transaction. It locks the therapist's row: call it before `audit.record`, as
+    every write here locks the therapist first and the audit chain second (the other order,
+    beside a booking for the same therapist, would deadlock on PostgreSQL)."""
     from ipt.reports.attendance_months import month_of, recount
 
     recount(

@@ -75,26 +75,30 @@ def recount(*, service_id: int, therapist_id: int, months: Iterable[dt.date]) ->
 
 
 def rebuild() -> int:
-    """Count every appointment afresh (after a bulk load or an import). Returns the rows stored."""
+    """Count every appointment afresh (after a bulk load or an import). Returns the rows stored.
+
+    Every user's row is locked first (a recount locks its therapist's), so a write committing
+    meanwhile either comes before the count here or waits and recounts after it."""
     tz = timezone.get_current_timezone()
-    rows = (
-        Appointment.objects.annotate(month=TruncMonth("starts_at", tzinfo=tz))
-        .values_list("course__service_id", "month", "therapist_id", "medium", "attendance")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    fresh = [
-        AttendanceMonth(
-            service_id=service_id,
-            month=timezone.localtime(month).date(),
-            therapist_id=therapist_id,
-            medium=medium,
-            attendance=attendance,
-            appointments=n,
-        )
-        for service_id, month, therapist_id, medium, attendance, n in rows
-    ]
     with transaction.atomic():
+        list(get_user_model().objects.select_for_update().order_by("pk").values_list("pk"))
+        rows = (
+            Appointment.objects.annotate(month=TruncMonth("starts_at", tzinfo=tz))
+            .values_list("course__service_id", "month", "therapist_id", "medium", "attendance")
+            .annotate(n=Count("pk"))
+            .order_by()
+        )
+        fresh = [
+            AttendanceMonth(
+                service_id=service_id,
+                month=timezone.localtime(month).date(),
+                therapist_id=therapist_id,
+                medium=medium,
+                attendance=attendance,
+                appointments=n,
+            )
+            for service_id, month, therapist_id, medium, attendance, n in rows
+        ]
         AttendanceMonth.objects.all().delete()
         AttendanceMonth.objects.bulk_create(fresh, batch_size=BATCH)
     return len(fresh)

@@ -562,3 +562,46 @@ class TestVideoLink:
         services.move(appointment=appointment, starts_at=at("2026-11-27"), by=course.therapist)
         appointment.refresh_from_db()
         assert appointment.video_url(video_service.video_base_url) == link
+
+
+class TestLockOrder:
+    """Every write locks the therapist's row before the audit chain's: a write taking them the
+    other way round, beside a booking for the same therapist, would deadlock on PostgreSQL and
+    one of the two users would get an error page."""
+
+    @staticmethod
+    def _order(write) -> list[str]:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as captured:
+            write()
+        kinds = []
+        for query in captured.captured_queries:
+            sql = query["sql"]
+            if sql.startswith('SELECT "accounts_user"."id" AS "pk" FROM "accounts_user" WHERE'):
+                kinds.append("therapist")
+            elif '"core_auditchainhead"' in sql and sql.startswith("SELECT"):
+                kinds.append("audit")
+        return kinds
+
+    def test_booking_moving_recording_and_rebooking_lock_the_therapist_first(
+        self, course, frozen_now
+    ):
+        booked = []
+        writes = {
+            "book": lambda: booked.append(_book(course, at("2026-11-24", "08:50"))),
+            "move": lambda: services.move(
+                appointment=booked[0], starts_at=at("2026-11-24", "08:55"), by=course.therapist
+            ),
+            "record": lambda: services.record_attendance(
+                appointment=booked[0], attendance="3", by=course.therapist
+            ),
+            "rebook": lambda: services.rebook(
+                appointment=booked[0], starts_at=at("2026-11-26"), by=course.therapist
+            ),
+        }
+        for name, write in writes.items():
+            kinds = self._order(write)
+            assert "therapist" in kinds and "audit" in kinds, (name, kinds)
+            assert kinds.index("therapist") < kinds.index("audit"), name

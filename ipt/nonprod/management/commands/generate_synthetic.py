@@ -22,7 +22,10 @@ class Command(BaseCommand):
         parser.add_argument(
             "--no-refresh",
             action="store_true",
-            help="Do not refresh the outcome summaries at the end",
+            help=(
+                "Do not refresh the outcome summaries and the appointments counted by month at "
+                "the end (the dashboard shows neither until refresh_outcome_summaries is run)"
+            ),
         )
 
     def handle(self, *args, **options):
