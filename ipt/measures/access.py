@@ -47,10 +47,19 @@ def alerts_for_attention(user) -> RiskAlertQuerySet:
     escalated_to_them = RiskAlert.escalated_to.through.objects.filter(user=user).values(
         "riskalert_id"
     )
+    # The few open alerts that are theirs or escalated to them first, and only then which of
+    # those they may see: asked in one query, the planner works out every visible client (ten
+    # thousand for a supervisor of a large service) against every course before narrowing.
+    theirs = list(
+        RiskAlert.objects.open()
+        .filter(Q(therapist=user) | Q(pk__in=escalated_to_them))
+        .values_list("pk", flat=True)
+    )
+    if not theirs:
+        return RiskAlert.objects.none()
     return (
         visible_alerts(user)
-        .open()
-        .filter(Q(therapist=user) | Q(pk__in=escalated_to_them))
+        .filter(pk__in=theirs)
         .select_related("client", "response", "therapist")
         .order_by("raised_at", "pk")
     )
