@@ -197,6 +197,7 @@ def main() -> None:
         ),
         "utf-8",
     )
+    reference = machine_reference()
     base = f"http://127.0.0.1:{args.port}"
     server = subprocess.Popen(  # noqa: S603
         [
@@ -237,7 +238,7 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    report(work / "figures.json", args)
+    report(work / "figures.json", args, reference)
     sys.exit(run.returncode)
 
 
@@ -261,10 +262,23 @@ def wait_until_serving(url: str) -> None:
             time.sleep(0.2)
 
 
-def report(figures: Path, args) -> None:
+def machine_reference() -> float:
+    """Milliseconds for a fixed piece of pure Python (the fastest of five): this virtual
+    machine's speed drifts by a third and more within an hour, so each table carries it, and
+    two tables are compared after scaling by it."""
+    took = []
+    for _ in range(5):
+        started = time.perf_counter()
+        sum(i * i for i in range(2_000_000))
+        took.append((time.perf_counter() - started) * 1000)
+    return min(took)
+
+
+def report(figures: Path, args, reference: float) -> None:
     pages = json.loads(figures.read_text("utf-8"))
     print(
-        f"| page | requests | failures | p50 ms | p95 ms | p99 ms | max ms |  ({args.database}, {args.users} users)"
+        f"| page | requests | failures | p50 ms | p95 ms | p99 ms | max ms |  ({args.database}, "
+        f"{args.users} users; machine reference {reference:.0f} ms before the run)"
     )
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for name, f in pages.items():

@@ -40,6 +40,7 @@ def main() -> None:
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    print(f"machine reference {load_pages.machine_reference():.0f} ms (see load_pages.py)")
     for page in load_pages.plan_pages():
         if only and page["name"] not in only:
             continue

@@ -100,7 +100,7 @@ def _not_on_track(user, clients) -> dict[int, list[str]]:
     if not access.can_see_clinical(user):
         return {}
     courses = list(
-        course_access.visible_courses(user).open().filter(client__in=[c.pk for c in clients])
+        course_access.visible_courses(user, among_clients=[c.pk for c in clients]).open()
     )
     reasons = measures_progress.not_on_track_by_course(courses)
     return {c.client_id: reasons[c.pk] for c in courses if reasons.get(c.pk)}

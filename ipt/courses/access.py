@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
@@ -13,11 +15,12 @@ from ipt.clients.models import Referral
 from .models import Course, TherapyVariant
 
 
-def visible_courses(user) -> QuerySet[Course]:
-    """Courses of the clients the user may open."""
-    return Course.objects.filter(client_id__in=visible_client_ids(user)).select_related(
-        "client", "therapist", "variant"
-    )
+def visible_courses(user, among_clients: Iterable[int] | None = None) -> QuerySet[Course]:
+    """Courses of the clients the user may open (of those among the given clients, if given:
+    cheaper for a page of rows than narrowing every visible course afterwards)."""
+    return Course.objects.filter(
+        client_id__in=visible_client_ids(user, among=among_clients)
+    ).select_related("client", "therapist", "variant")
 
 
 def _supervises(user, therapist_id: int) -> bool:

@@ -7,6 +7,8 @@ also sees that alert.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Q
 
 from ipt.accounts.models import Supervision
@@ -25,8 +27,9 @@ def visible_responses(user) -> ResponseQuerySet:
     return Response.objects.filter(course__in=visible_courses(user).values("pk"))
 
 
-def visible_alerts(user) -> RiskAlertQuerySet:
-    """Risk alerts of the courses the user may open, and those escalated to them."""
+def visible_alerts(user, among_clients: Iterable[int] | None = None) -> RiskAlertQuerySet:
+    """Risk alerts of the courses the user may open, and those escalated to them (of the given
+    clients' alerts only, if given)."""
     if not can_see_clinical(user):
         return RiskAlert.objects.none()
     escalated_to_them = RiskAlert.escalated_to.through.objects.filter(user=user).values(
@@ -35,7 +38,7 @@ def visible_alerts(user) -> RiskAlertQuerySet:
     # An alert's client is its course's client (set so when raised): matching the client ids
     # spares the database joining every visible client's courses first.
     return RiskAlert.objects.filter(
-        Q(client_id__in=visible_client_ids(user))
+        Q(client_id__in=visible_client_ids(user, among=among_clients))
         | Q(pk__in=escalated_to_them, course__service_id=user.service_id)
     )
 
@@ -50,16 +53,16 @@ def alerts_for_attention(user) -> RiskAlertQuerySet:
     # The few open alerts that are theirs or escalated to them first, and only then which of
     # those they may see: asked in one query, the planner works out every visible client (ten
     # thousand for a supervisor of a large service) against every course before narrowing.
-    theirs = list(
+    theirs = dict(
         RiskAlert.objects.open()
         .filter(Q(therapist=user) | Q(pk__in=escalated_to_them))
-        .values_list("pk", flat=True)
+        .values_list("pk", "client_id")
     )
     if not theirs:
         return RiskAlert.objects.none()
     return (
-        visible_alerts(user)
-        .filter(pk__in=theirs)
+        visible_alerts(user, among_clients=set(theirs.values()))
+        .filter(pk__in=list(theirs))
         .select_related("client", "response", "therapist")
         .order_by("raised_at", "pk")
     )

@@ -101,8 +101,13 @@ class QuestionnaireSet(models.Model):
 
 class ResponseQuerySet(models.QuerySet):
     def current(self):
-        """The latest version of each response: what outcomes and pages use."""
-        return self.filter(superseded_by__isnull=True)
+        """The latest version of each response: what outcomes and pages use.
+
+        Asked as "no later version exists" (an anti-join by the index of `supersedes`): as a
+        left join PostgreSQL merged the few responses asked about with the whole index of
+        corrections (a course's scores on the caseload: 11 ms, now under 1 ms)."""
+        later = Response.objects.filter(supersedes_id=models.OuterRef("pk"))
+        return self.filter(~models.Exists(later))
 
     def complete(self):
         return self.filter(is_complete=True)

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from ipt.accounts.tests.factories import UserFactory
 from ipt.clients import access
+from ipt.clients.models import Client
 from ipt.clients.tests.factories import BreakGlassAccessFactory, ClientFactory, ReferralFactory
 
 
@@ -145,3 +146,30 @@ def test_it_says_when_break_glass_access_ends_only_for_clients_off_the_caseload(
     BreakGlassAccessFactory(user=therapist, client=tessas_client)
     assert access.break_glass_expiry(therapist, waiting_client) == grant.expires_at
     assert access.break_glass_expiry(therapist, tessas_client) is None
+
+
+def _ids(subquery) -> set[int]:
+    return set(Client.objects.filter(pk__in=subquery).values_list("pk", flat=True))
+
+
+def test_narrowed_to_some_clients_it_keeps_exactly_those_the_user_may_open(
+    therapist,
+    supervisor,
+    manager,
+    administrator,
+    outsider,
+    tessas_client,
+    oscars_client,
+    waiting_client,
+    elsewhere_client,
+):
+    BreakGlassAccessFactory(user=therapist, client=waiting_client)
+    asked = [tessas_client.pk, oscars_client.pk, waiting_client.pk, elsewhere_client.pk]
+    for user in (therapist, supervisor, manager, administrator, outsider):
+        narrowed = _ids(access.visible_client_ids(user, among=asked))
+        assert narrowed == _ids(access.visible_client_ids(user)) & set(asked), user.username
+    assert _ids(access.visible_client_ids(therapist, among=asked)) == {
+        tessas_client.pk,
+        waiting_client.pk,
+    }
+    assert _ids(access.visible_client_ids(therapist, among=[oscars_client.pk])) == set()
