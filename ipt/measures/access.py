@@ -27,19 +27,26 @@ def visible_responses(user) -> ResponseQuerySet:
     return Response.objects.filter(course__in=visible_courses(user).values("pk"))
 
 
+# Beyond this many open alerts, alerts_for_attention does not name them in its query.
+NARROW_AT_MOST = 200
+
+
 def visible_alerts(user, among_clients: Iterable[int] | None = None) -> RiskAlertQuerySet:
-    """Risk alerts of the courses the user may open, and those escalated to them (of the given
-    clients' alerts only, if given)."""
+    """Risk alerts of the courses the user may open, and those escalated to them; only the given
+    clients' alerts, in both, if `among_clients` is given."""
     if not can_see_clinical(user):
         return RiskAlert.objects.none()
     escalated_to_them = RiskAlert.escalated_to.through.objects.filter(user=user).values(
         "riskalert_id"
     )
+    escalated = Q(pk__in=escalated_to_them, course__service_id=user.service_id)
+    if among_clients is not None:
+        among_clients = list(among_clients)
+        escalated &= Q(client_id__in=among_clients)
     # An alert's client is its course's client (set so when raised): matching the client ids
     # spares the database joining every visible client's courses first.
     return RiskAlert.objects.filter(
-        Q(client_id__in=visible_client_ids(user, among=among_clients))
-        | Q(pk__in=escalated_to_them, course__service_id=user.service_id)
+        Q(client_id__in=visible_client_ids(user, among=among_clients)) | escalated
     )
 
 
@@ -53,16 +60,18 @@ def alerts_for_attention(user) -> RiskAlertQuerySet:
     # The few open alerts that are theirs or escalated to them first, and only then which of
     # those they may see: asked in one query, the planner works out every visible client (ten
     # thousand for a supervisor of a large service) against every course before narrowing.
+    mine = Q(therapist=user) | Q(pk__in=escalated_to_them)
     theirs = dict(
-        RiskAlert.objects.open()
-        .filter(Q(therapist=user) | Q(pk__in=escalated_to_them))
-        .values_list("pk", "client_id")
+        RiskAlert.objects.open().filter(mine).values_list("pk", "client_id")[: NARROW_AT_MOST + 1]
     )
     if not theirs:
         return RiskAlert.objects.none()
+    if len(theirs) > NARROW_AT_MOST:  # too many to name in one query: ask as before
+        found = visible_alerts(user).filter(mine)
+    else:
+        found = visible_alerts(user, among_clients=set(theirs.values())).filter(pk__in=list(theirs))
     return (
-        visible_alerts(user, among_clients=set(theirs.values()))
-        .filter(pk__in=list(theirs))
+        found.open()  # still open now: one may have been acknowledged since the first query
         .select_related("client", "response", "therapist")
         .order_by("raised_at", "pk")
     )

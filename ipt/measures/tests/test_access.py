@@ -100,3 +100,25 @@ def test_an_administrator_who_is_also_a_therapist_sees_their_own_clients_answers
     therapist.is_administrator = True
     therapist.save(update_fields=["is_administrator"])
     assert access.visible_responses(therapist).filter(pk=response.pk).exists()
+
+
+def test_alerts_narrowed_to_some_clients_leave_out_other_clients_escalated_ones_too(
+    alert, supervisor, course
+):
+    services.escalate_due(now=NOW + dt.timedelta(hours=24))
+    Supervision.objects.filter(supervisor=supervisor).delete()  # reachable only as escalated
+
+    assert list(access.visible_alerts(supervisor, among_clients=[course.client_id])) == [alert]
+    assert list(access.visible_alerts(supervisor, among_clients=[])) == []
+    assert list(access.visible_alerts(supervisor, among_clients=[course.client_id + 1])) == []
+
+
+def test_alerts_for_attention_are_the_same_past_the_number_it_names_in_a_query(
+    alert, therapist, supervisor, monkeypatch
+):
+    services.escalate_due(now=NOW + dt.timedelta(hours=24))
+    monkeypatch.setattr(access, "NARROW_AT_MOST", 0)
+    assert list(access.alerts_for_attention(therapist)) == [alert]
+    assert list(access.alerts_for_attention(supervisor)) == [alert]
+    services.acknowledge(alert=alert, action_note="Called", by=therapist)
+    assert list(access.alerts_for_attention(supervisor)) == []
