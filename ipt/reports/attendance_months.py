@@ -36,7 +36,23 @@ def next_month(month: dt.date) -> dt.date:
 
 
 def midnight(day: dt.date) -> dt.datetime:
+    """The start of the day in Europe/London (the dashboard's periods and months begin here)."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _stored(rows: Iterable[tuple]) -> list[AttendanceMonth]:
+    """Rows of (service, month, therapist, medium, attendance, count) as unsaved buckets."""
+    return [
+        AttendanceMonth(
+            service_id=service_id,
+            month=month,
+            therapist_id=therapist_id,
+            medium=medium,
+            attendance=attendance,
+            appointments=n,
+        )
+        for service_id, month, therapist_id, medium, attendance, n in rows
+    ]
 
 
 def recount(*, service_id: int, therapist_id: int, months: Iterable[dt.date]) -> None:
@@ -57,17 +73,10 @@ def recount(*, service_id: int, therapist_id: int, months: Iterable[dt.date]) ->
                 .annotate(n=Count("pk"))
                 .order_by()
             )
-            fresh = [
-                AttendanceMonth(
-                    service_id=service_id,
-                    month=month,
-                    therapist_id=therapist_id,
-                    medium=medium,
-                    attendance=attendance,
-                    appointments=n,
-                )
+            fresh = _stored(
+                (service_id, month, therapist_id, medium, attendance, n)
                 for medium, attendance, n in counts
-            ]
+            )
             AttendanceMonth.objects.filter(
                 service_id=service_id, therapist_id=therapist_id, month=month
             ).delete()
@@ -88,17 +97,10 @@ def rebuild() -> int:
             .annotate(n=Count("pk"))
             .order_by()
         )
-        fresh = [
-            AttendanceMonth(
-                service_id=service_id,
-                month=timezone.localtime(month).date(),
-                therapist_id=therapist_id,
-                medium=medium,
-                attendance=attendance,
-                appointments=n,
-            )
-            for service_id, month, therapist_id, medium, attendance, n in rows
-        ]
+        fresh = _stored(
+            (service_id, timezone.localtime(month).date(), *rest)
+            for service_id, month, *rest in rows
+        )
         AttendanceMonth.objects.all().delete()
         AttendanceMonth.objects.bulk_create(fresh, batch_size=BATCH)
     return len(fresh)

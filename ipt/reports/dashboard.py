@@ -9,7 +9,6 @@ from collections import Counter
 from dataclasses import dataclass, replace
 
 from django.db.models import Count, Q, QuerySet
-from django.utils import timezone
 
 from ipt.appointments.models import Appointment
 from ipt.clients.models import Referral
@@ -45,15 +44,11 @@ class Filters:
 
     @property
     def starts_at(self) -> dt.datetime:
-        return _midnight(self.start)
+        return attendance_months.midnight(self.start)
 
     @property
     def ends_before(self) -> dt.datetime:
-        return _midnight(self.end + dt.timedelta(days=1))
-
-
-def _midnight(day: dt.date) -> dt.datetime:
-    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+        return attendance_months.midnight(self.end + dt.timedelta(days=1))
 
 
 @dataclass(frozen=True)
@@ -153,7 +148,7 @@ def referrals_by_month(f: Filters) -> list[tuple[dt.date, int]]:
     months, month = [], f.start.replace(day=1)
     while month <= f.end:
         months.append((month, counts.get(month, 0)))
-        month = (month + dt.timedelta(days=32)).replace(day=1)
+        month = attendance_months.next_month(month)
     return months
 
 
